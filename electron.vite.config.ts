@@ -1,0 +1,48 @@
+import { resolve } from 'node:path'
+import { defineConfig } from 'electron-vite'
+import vue from '@vitejs/plugin-vue'
+
+/**
+ * Three bundles: main (Electron shell, trainer entry, CLI/server and the `npm start` launcher all
+ * share the plain-Node core), preload (CommonJS, as a sandboxed preload must be) and the renderer.
+ * Native and TF.js packages stay external: they are loaded from node_modules at run time.
+ */
+export default defineConfig({
+  main: {
+    build: {
+      outDir: 'out/main',
+      rollupOptions: {
+        input: {
+          index: resolve(__dirname, 'main/app/index.ts'),
+          launch: resolve(__dirname, 'main/app/launch.ts'),
+          trainer: resolve(__dirname, 'main/trainer/entry.ts'),
+          cli: resolve(__dirname, 'main/cli/index.ts')
+        },
+        external: [/^@tensorflow\//, 'better-sqlite3', 'electron', 'ws', 'cli-progress', 'zod']
+      }
+    }
+  },
+  preload: {
+    build: {
+      outDir: 'out/preload',
+      rollupOptions: {
+        input: { index: resolve(__dirname, 'preload/index.ts') },
+        output: { format: 'cjs', entryFileNames: '[name].cjs' }
+      }
+    }
+  },
+  renderer: {
+    root: resolve(__dirname, 'renderer'),
+    resolve: {
+      alias: {
+        '@renderer': resolve(__dirname, 'renderer/src'),
+        '@contract': resolve(__dirname, 'preload/contract')
+      }
+    },
+    plugins: [vue()],
+    build: {
+      outDir: resolve(__dirname, 'out/renderer'),
+      rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } }
+    }
+  }
+})
