@@ -1,0 +1,97 @@
+/**
+ * Turns `studio train` flags into a RunConfig, with errors that name the flag and what it expects.
+ * Pure: no I/O, so it is unit-tested on its own.
+ */
+import { parseArgs } from 'node:util'
+import { RunConfigSchema } from '../../preload/contract/schemas'
+import type { RunConfig } from '../../preload/contract/types'
+
+/** A usage error: printed as it is, exit code 2. */
+export class UsageError extends Error {}
+
+export const TRAIN_OPTIONS = {
+  dataset: { type: 'string' },
+  model: { type: 'string', default: 'mlp' },
+  hidden: { type: 'string' },
+  activation: { type: 'string' },
+  filters: { type: 'string' },
+  'dense-units': { type: 'string' },
+  optimizer: { type: 'string', default: 'adam' },
+  lr: { type: 'string', default: '0.01' },
+  'batch-size': { type: 'string', default: '32' },
+  epochs: { type: 'string', default: '20' },
+  seed: { type: 'string', default: '42' },
+  backend: { type: 'string', default: 'auto' },
+  name: { type: 'string' },
+  'data-dir': { type: 'string' },
+  json: { type: 'boolean', default: false },
+  help: { type: 'boolean', short: 'h', default: false }
+} as const
+
+const FLAG_OF: Record<string, string> = {
+  datasetId: '--dataset', 'model.template': '--model', 'model.hidden': '--hidden',
+  'model.activation': '--activation', 'model.filters': '--filters', 'model.denseUnits': '--dense-units',
+  optimizer: '--optimizer', learningRate: '--lr', batchSize: '--batch-size', epochs: '--epochs',
+  seed: '--seed', backend: '--backend', name: '--name'
+}
+
+function num(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`)
+  return n
+}
+
+function list(flag: string, v: string | undefined): number[] | undefined {
+  if (v === undefined) return undefined
+  const parts = v.split(',').map((s) => s.trim())
+  return parts.map((p) => {
+    const n = Number(p)
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected comma-separated positive integers like 64,32, got "${v}"`)
+    return n
+  })
+}
+
+/** Parses `studio train` arguments; throws UsageError with a specific message. */
+export function parseTrainArgs(argv: string[]): { config: RunConfig; dataDir?: string; json: boolean; help: boolean } {
+  let values: Record<string, string | boolean | undefined>
+  try {
+    values = parseArgs({ args: argv, options: TRAIN_OPTIONS, strict: true, allowPositionals: false }).values
+  } catch (e) {
+    throw new UsageError(`studio train: ${(e as Error).message.replace(/\. To specify.*$/s, '')}`)
+  }
+  if (values.help) return { config: undefined as unknown as RunConfig, json: false, help: true }
+  if (!values.dataset) throw new UsageError('studio train: --dataset is required (e.g. --dataset spirals; "studio datasets" lists them)')
+  const raw = {
+    datasetId: values.dataset,
+    ...(values.name ? { name: values.name } : {}),
+    model: {
+      template: values.model,
+      ...(values.hidden !== undefined ? { hidden: list('--hidden', values.hidden as string) } : {}),
+      ...(values.activation !== undefined ? { activation: values.activation } : {}),
+      ...(values.filters !== undefined ? { filters: list('--filters', values.filters as string) } : {}),
+      ...(values['dense-units'] !== undefined ? { denseUnits: num('--dense-units', values['dense-units'] as string) } : {})
+    },
+    optimizer: values.optimizer,
+    learningRate: num('--lr', values.lr as string),
+    batchSize: num('--batch-size', values['batch-size'] as string),
+    epochs: num('--epochs', values.epochs as string),
+    seed: num('--seed', values.seed as string),
+    backend: values.backend
+  }
+  const parsed = RunConfigSchema.safeParse(raw)
+  if (!parsed.success) {
+    const msgs = parsed.error.issues.map((i) => {
+      const key = i.path.join('.')
+      const flag = FLAG_OF[key] ?? FLAG_OF[key.replace(/\.\d+$/, '')] ?? key
+      return `${flag}: ${i.message}`
+    })
+    throw new UsageError(`studio train: ${msgs.join('; ')}`)
+  }
+  return {
+    config: parsed.data,
+    ...(values['data-dir'] ? { dataDir: values['data-dir'] as string } : {}),
+    json: Boolean(values.json),
+    help: false
+  }
+}

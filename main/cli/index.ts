@@ -1,0 +1,197 @@
+#!/usr/bin/env node
+/**
+ * `studio` — the command line over the same core as the desktop app: train with a progress bar,
+ * serve browser mode, list runs and datasets. Writes the same database as the app.
+ */
+import { parseArgs, type ParseArgsConfig } from 'node:util'
+import cliProgress from 'cli-progress'
+import type { MetricBatch, RunSummary } from '../../preload/contract/types'
+import { METRIC } from '../../preload/contract/types'
+import { attachLogFile } from '../common/logger'
+import { defaultDataDir, dataLayout } from '../common/paths'
+import { StudioError } from '../services/errors'
+import type { StudioCore } from '../services/studio'
+import { UsageError, parseTrainArgs } from './args'
+import { openHeadlessCore } from './context'
+import { serve } from './serve'
+
+const HELP = `Training Studio CLI
+
+Usage:
+  studio train --dataset <id> [--model logreg|mlp|cnn] [--hidden 64,64] [--activation relu]
+               [--filters 16,32] [--dense-units 64] [--optimizer sgd|momentum|adam|rmsprop]
+               [--lr 0.01] [--batch-size 32] [--epochs 20] [--seed 42]
+               [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--name <text>] [--json]
+  studio serve [--port <n>]          browser mode on 127.0.0.1 with a random token
+  studio runs [--json]               list runs
+  studio datasets [--json]           list datasets
+
+Every command takes --data-dir <folder> (default: ${defaultDataDir()}).
+`
+
+const out = (s: string) => process.stdout.write(s)
+
+function fmt(v: number | null | undefined, digits = 4): string {
+  return v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits)
+}
+
+function commonArgs(argv: string[], extra: NonNullable<ParseArgsConfig['options']> = {}) {
+  try {
+    return parseArgs({
+      args: argv, strict: true, allowPositionals: false,
+      options: { 'data-dir': { type: 'string' }, json: { type: 'boolean', default: false }, help: { type: 'boolean', short: 'h' }, ...extra }
+    }).values as Record<string, string | boolean | undefined>
+  } catch (e) {
+    throw new UsageError((e as Error).message.replace(/\. To specify.*$/s, ''))
+  }
+}
+
+async function train(argv: string[]): Promise<number> {
+  const args = parseTrainArgs(argv)
+  if (args.help) { out(HELP); return 0 }
+  const dataDir = args.dataDir ?? defaultDataDir()
+  attachLogFile(dataLayout(dataDir).logs, true)
+  const core = openHeadlessCore(import.meta.url, dataDir)
+  const tty = process.stdout.isTTY === true && !args.json
+  let run: RunSummary
+  try {
+    run = core.startRun(args.config)
+  } catch (e) {
+    await core.close()
+    throw e
+  }
+  const dataset = core.datasets.get(args.config.datasetId)!
+  const stepsPerEpoch = Math.ceil(dataset.trainSize / args.config.batchSize)
+  const total = stepsPerEpoch * args.config.epochs
+  const bar = tty ? new cliProgress.SingleBar({
+    format: ' {bar} {percentage}% | epoch {epoch}/{epochs} | loss {loss} | val acc {valAcc} | {sps} samples/s | ETA {eta_formatted}',
+    barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, etaBuffer: 50
+  }) : null
+  bar?.start(total, 0, { epoch: 0, epochs: args.config.epochs, loss: '—', valAcc: '—', sps: '—' })
+  if (!tty && !args.json) out(`run ${run.id}: training ${run.name} (${total} steps)\n`)
+  let epoch = 0
+  const last: Record<string, number> = {}
+  const off = core.hub.subscribe((event, payload) => {
+    if (event !== 'runs:didMetrics') return
+    const { runId, batch } = payload as { runId: string; batch: MetricBatch }
+    if (runId !== run.id) return
+    let epochEnd = false
+    let maxStep = -1
+    for (let i = 0; i < batch.name.length; i++) {
+      last[batch.name[i]!] = batch.value[i]!
+      if (batch.name[i] === METRIC.loss) { epoch++; epochEnd = true }
+      maxStep = Math.max(maxStep, batch.step[i]!)
+    }
+    const values = {
+      epoch, epochs: args.config.epochs, loss: fmt(last[METRIC.batchLoss]), valAcc: fmt(last[METRIC.valAcc]),
+      sps: last[METRIC.samplesPerSec] !== undefined ? Math.round(last[METRIC.samplesPerSec]!) : '—'
+    }
+    bar?.update(Math.min(total, maxStep + 1), values)
+    if (!tty && !args.json && epochEnd) {
+      out(`epoch ${epoch}/${args.config.epochs}  loss ${fmt(last[METRIC.loss])}  acc ${fmt(last[METRIC.acc])}  ` +
+        `val_loss ${fmt(last[METRIC.valLoss])}  val_acc ${fmt(last[METRIC.valAcc])}  ${values.sps} samples/s\n`)
+    }
+  })
+  let interrupts = 0
+  const onSigint = () => {
+    interrupts++
+    if (interrupts === 1) {
+      process.stderr.write('\nStopping after the current batch… (Ctrl+C again to kill the trainer)\n')
+      core.stopRun(run.id)
+    } else {
+      void core.close(0)
+    }
+  }
+  process.on('SIGINT', onSigint)
+  const end = await core.waitForEnd(run.id, 7 * 24 * 3600 * 1000)
+  process.off('SIGINT', onSigint)
+  off()
+  bar?.stop()
+  const cps = core.listCheckpoints(run.id)
+  const best = cps.find((c) => c.isBest)
+  const seconds = ((end.endedAt ?? Date.now()) - (end.startedAt ?? end.createdAt)) / 1000
+  const detail = core.runs.get(run.id)!
+  if (args.json) {
+    out(`${JSON.stringify({ ...end, seconds, backend: detail.backendInfo, bestCheckpoint: best?.path ?? null, lastMetrics: last }, null, 2)}\n`)
+  } else {
+    out([
+      '',
+      `Run        ${end.id}  (${end.name})`,
+      `Status     ${end.status}${end.error ? ` — ${end.error}` : ''}`,
+      `Backend    ${detail.backendInfo ? `${detail.backendInfo.name} (${detail.backendInfo.device})` : '—'}`,
+      `Epochs     ${end.epochsDone}/${end.epochs} in ${seconds.toFixed(1)} s`,
+      `Val acc    best ${fmt(end.bestValAcc)}  last ${fmt(last[METRIC.valAcc])}`,
+      `Val loss   best ${fmt(end.bestValLoss)}  last ${fmt(last[METRIC.valLoss])}`,
+      `Checkpoint ${best ? `${best.path} (best, epoch ${best.epoch})` : '—'}`,
+      `Data       ${core.layout.root}`,
+      ''
+    ].join('\n'))
+  }
+  await core.close()
+  return end.status === 'completed' || end.status === 'stopped' ? 0 : 1
+}
+
+function withCore<T>(dataDir: string | undefined, fn: (core: StudioCore) => T): Promise<T> {
+  const core = openHeadlessCore(import.meta.url, dataDir)
+  return Promise.resolve(fn(core)).finally(() => core.close())
+}
+
+async function runs(argv: string[]): Promise<number> {
+  const v = commonArgs(argv)
+  if (v.help) { out(HELP); return 0 }
+  await withCore(v['data-dir'] as string | undefined, (core) => {
+    const list = core.runs.list()
+    if (v.json) { out(`${JSON.stringify(list.map(({ config: _c, ...r }) => r), null, 2)}\n`); return }
+    if (!list.length) { out('No runs yet. Start one with: studio train --dataset spirals\n'); return }
+    out(`${'ID'.padEnd(22)}${'STATUS'.padEnd(11)}${'DATASET'.padEnd(12)}${'MODEL'.padEnd(22)}${'BACKEND'.padEnd(16)}${'EPOCHS'.padEnd(9)}BEST VAL ACC\n`)
+    for (const r of list) {
+      out(`${r.id.padEnd(22)}${r.status.padEnd(11)}${r.datasetId.padEnd(12)}${r.model.slice(0, 21).padEnd(22)}${(r.backend ?? '—').padEnd(16)}${`${r.epochsDone}/${r.epochs}`.padEnd(9)}${fmt(r.bestValAcc)}\n`)
+    }
+  })
+  return 0
+}
+
+async function datasets(argv: string[]): Promise<number> {
+  const v = commonArgs(argv)
+  if (v.help) { out(HELP); return 0 }
+  await withCore(v['data-dir'] as string | undefined, (core) => {
+    const list = core.datasets.list()
+    if (v.json) { out(`${JSON.stringify(list, null, 2)}\n`); return }
+    out(`${'ID'.padEnd(12)}${'NAME'.padEnd(24)}${'SHAPE'.padEnd(14)}${'CLASSES'.padEnd(9)}${'TRAIN'.padEnd(8)}VAL\n`)
+    for (const d of list) {
+      out(`${d.id.padEnd(12)}${d.name.slice(0, 23).padEnd(24)}${d.inputShape.join('×').padEnd(14)}${String(d.numClasses).padEnd(9)}${String(d.trainSize).padEnd(8)}${d.valSize}\n`)
+    }
+  })
+  return 0
+}
+
+async function serveCmd(argv: string[]): Promise<number> {
+  const v = commonArgs(argv, { port: { type: 'string' } })
+  if (v.help) { out(HELP); return 0 }
+  const port = v.port === undefined ? 0 : Number(v.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port: expected an integer 0–65535, got "${String(v.port)}"`)
+  await serve(import.meta.url, { dataDir: v['data-dir'] as string | undefined, port })
+  return 0
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [cmd, ...rest] = argv
+  switch (cmd) {
+    case 'train': return train(rest)
+    case 'serve': return serveCmd(rest)
+    case 'runs': return runs(rest)
+    case 'datasets': return datasets(rest)
+    case undefined: case 'help': case '--help': case '-h': out(HELP); return cmd === undefined ? 2 : 0
+    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, serve, runs, datasets. Run "studio --help".`)
+  }
+}
+
+main(process.argv.slice(2)).then((code) => {
+  // serve keeps the process alive on its own; every other command ends here.
+  if (code !== 0 || process.argv[2] !== 'serve') process.exitCode = code
+}, (e: unknown) => {
+  if (e instanceof UsageError) { process.stderr.write(`${e.message}\n`); process.exitCode = 2; return }
+  if (e instanceof StudioError) { process.stderr.write(`Error: ${e.message}\n`); process.exitCode = 1; return }
+  process.stderr.write(`Error: ${e instanceof Error ? e.message : String(e)}\n`)
+  process.exitCode = 1
+})

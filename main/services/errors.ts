@@ -1,0 +1,8 @@
+import type { ErrorCode } from '../../preload/contract/channels'
+
+/** An error meant for the caller: its code and message cross the boundary as they are. */
+export class StudioError extends Error {
+  constructor(readonly code: ErrorCode, message: string) {
+    super(message)
+  }
+}

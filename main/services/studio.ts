@@ -1,0 +1,370 @@
+/**
+ * The studio's core: one object that owns the database, the trainer processes and the event hub,
+ * and implements every request of the contract. The Electron shell, the headless server, the CLI
+ * and the tests all drive this same object; only the TrainerLauncher differs.
+ */
+import { mkdirSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Requests, RequestChannel } from '../../preload/contract/channels'
+import type {
+  AppInfo, BackendInfo, CheckpointInfo, DatasetSummary, MetricBatch, ModelSpec, ModelTemplateInfo,
+  RunConfig, RunDetail, RunSummary
+} from '../../preload/contract/types'
+import { METRIC } from '../../preload/contract/types'
+import { createLogger } from '../common/logger'
+import { dataLayout, resolveInside } from '../common/paths'
+import { newRunId } from '../common/ids'
+import { installSamples } from '../datasets/samples'
+import { openDatabase, type StudioDb } from '../storage/db'
+import { CheckpointsRepo, type BestBy } from '../storage/checkpointsRepo'
+import { DatasetsRepo, toSummary, type DatasetRecord } from '../storage/datasetsRepo'
+import { MetricsRepo } from '../storage/metricsRepo'
+import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
+import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
+import { StudioError } from './errors'
+import { EventHub } from './events'
+
+const log = createLogger('studio')
+
+export interface StudioOptions {
+  dataDir: string
+  /** Built trainer entry (out/main/trainer.js). */
+  trainerEntry: string
+  launcher: TrainerLauncher
+  mode: AppInfo['mode']
+  version: string
+  /** better_sqlite3.node for Electron's ABI, when running inside Electron. */
+  nativeBinding?: string
+  /** Finds the backend a new run would get; runs once in the background after open. */
+  probeBackend?: () => Promise<BackendInfo>
+  /** Where the sample datasets' source files are (resources/samples). */
+  samplesDir?: string
+}
+
+/** Handlers for every request channel, typed by the contract. */
+export type Handlers = { [C in RequestChannel]: (args: Requests[C]['args']) => Promise<Requests[C]['result']> | Requests[C]['result'] }
+
+const TEMPLATES: ModelTemplateInfo[] = [
+  { id: 'logreg', inputRanks: [1, 3] },
+  { id: 'mlp', inputRanks: [1, 3] },
+  { id: 'cnn', inputRanks: [3] }
+]
+
+/** Readable model description stored with the run, e.g. "mlp 64-64 relu". */
+export function describeModel(m: ModelSpec): string {
+  switch (m.template) {
+    case 'logreg': return 'logreg'
+    case 'mlp': return `mlp ${(m.hidden ?? [64, 64]).join('-')} ${m.activation ?? 'relu'}`
+    case 'cnn': return `cnn ${(m.filters ?? [16, 32]).join('-')}/${m.denseUnits ?? 64}`
+  }
+}
+
+/** The metric that marks the best checkpoint: validation accuracy when logged, else validation loss. */
+export function bestByFor(metrics: Record<string, number>): BestBy {
+  const key = (suffix: string) => Object.keys(metrics).find((k) => k === suffix || k.endsWith(`/${suffix}`))
+  const acc = key('val_acc')
+  if (acc) return { metric: acc, mode: 'max' }
+  const loss = key('val_loss') ?? key('loss')
+  return { metric: loss ?? 'loss', mode: 'min' }
+}
+
+function backendHint(b: BackendInfo | null): string | null {
+  if (!b || b.name === 'tensorflow-gpu') return null
+  if (b.name === 'tensorflow') {
+    return 'For GPU training install @tensorflow/tfjs-node-gpu on Linux x64 with an NVIDIA GPU, CUDA 11.8 and cuDNN 8.6.'
+  }
+  return 'Running without libtensorflow. For faster training run "npm install @tensorflow/tfjs-node" (CPU) or ' +
+    '"npm install @tensorflow/tfjs-node-gpu" (NVIDIA GPU, CUDA 11.8 + cuDNN 8.6) on a machine with internet access, then restart.'
+}
+
+interface ActiveRun {
+  session: TrainerSession | null
+  lastError: string | null
+  epochLossSeen: number
+  stopRequested: boolean
+}
+
+export class StudioCore {
+  readonly hub = new EventHub()
+  readonly layout: ReturnType<typeof dataLayout>
+  readonly db: StudioDb
+  readonly datasets: DatasetsRepo
+  readonly runs: RunsRepo
+  readonly metrics: MetricsRepo
+  readonly checkpoints: CheckpointsRepo
+  private readonly active = new Map<string, ActiveRun>()
+  private backend: BackendInfo | null = null
+  private closed = false
+  readonly handlers: Handlers
+
+  private constructor(private readonly opts: StudioOptions) {
+    this.layout = dataLayout(opts.dataDir)
+    for (const d of [this.layout.root, this.layout.datasets, this.layout.runs]) mkdirSync(d, { recursive: true })
+    this.db = openDatabase(this.layout.db, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+    this.datasets = new DatasetsRepo(this.db)
+    this.runs = new RunsRepo(this.db)
+    this.metrics = new MetricsRepo(this.db)
+    this.checkpoints = new CheckpointsRepo(this.db)
+    this.handlers = this.makeHandlers()
+  }
+
+  /**
+   * Opens the data folder: migrates the database, installs the sample datasets, marks runs that
+   * were left running by a crash as failed, and starts the backend probe in the background.
+   */
+  static open(opts: StudioOptions): StudioCore {
+    const core = new StudioCore(opts)
+    core.registerSamples()
+    core.recoverInterruptedRuns()
+    if (opts.probeBackend) {
+      opts.probeBackend().then((b) => { core.backend = b }, (e: unknown) => log.warn('backend probe failed', e))
+    }
+    return core
+  }
+
+  private registerSamples(): void {
+    const infos = installSamples(this.layout.datasets, ...(this.opts.samplesDir ? [this.opts.samplesDir] : []))
+    const now = Date.now()
+    for (const s of infos) {
+      const existing = this.datasets.get(s.id)
+      this.datasets.upsert({
+        id: s.id, name: s.name, description: s.description, source: s.source, task: s.header.task,
+        inputShape: s.header.inputShape, numClasses: s.header.numClasses, classNames: s.header.classNames,
+        trainSize: s.header.splits.train?.count ?? 0, valSize: s.header.splits.val?.count ?? 0,
+        bytes: s.header.bytes, isSample: true, createdAt: existing?.createdAt ?? now,
+        suggested: s.suggested, dir: s.dir, sha256: s.header.sha256
+      })
+    }
+  }
+
+  private recoverInterruptedRuns(): void {
+    for (const r of this.runs.listActive()) {
+      this.runs.finish(r.id, 'failed', Date.now(),
+        'The studio stopped while this run was in progress (app closed or crashed). Metrics and checkpoints saved until then are kept.')
+      log.warn(`run ${r.id} was ${r.status} when the studio stopped; marked failed`)
+    }
+  }
+
+  /** The summary of a run, for events and results. */
+  summary(runId: string): RunSummary {
+    const r = this.runs.get(runId)
+    if (!r) throw new StudioError('not_found', `No run with id ${runId}.`)
+    return toRunSummary(r)
+  }
+
+  private emitChange(runId: string): void {
+    this.hub.emit('runs:didChange', this.summary(runId))
+  }
+
+  private dataset(id: string): DatasetRecord {
+    const d = this.datasets.get(id)
+    if (!d) throw new StudioError('not_found', `No dataset with id "${id}". Known datasets: ${this.datasets.list().map((x) => x.id).join(', ')}.`)
+    return d
+  }
+
+  /** Checks that a model template fits a dataset; throws a message that says what to pick instead. */
+  private checkModelFits(model: ModelSpec, d: DatasetRecord): void {
+    const t = TEMPLATES.find((x) => x.id === model.template)!
+    const rank = d.inputShape.length
+    if (!t.inputRanks.includes(rank)) {
+      throw new StudioError('invalid_argument',
+        `The ${model.template} template needs image input (height × width × channels), but dataset "${d.id}" has ` +
+        `input shape [${d.inputShape.join(', ')}]. Use mlp or logreg for this dataset.`)
+    }
+    if (d.task === 'classification' && d.numClasses < 2) {
+      throw new StudioError('invalid_argument', `Dataset "${d.id}" has ${d.numClasses} class; classification needs at least 2.`)
+    }
+  }
+
+  /** Starts a run: records it, launches its trainer process and returns at once. */
+  startRun(config: RunConfig): RunSummary {
+    if (this.closed) throw new StudioError('unavailable', 'The studio is shutting down.')
+    const d = this.dataset(config.datasetId)
+    this.checkModelFits(config.model, d)
+    const id = newRunId()
+    const runDir = resolveInside(this.layout.runs, id)
+    mkdirSync(runDir, { recursive: true })
+    const count = this.runs.list().filter((r) => r.datasetId === d.id).length + 1
+    const name = config.name?.trim() || `${d.name} · ${config.model.template} #${count}`
+    const now = Date.now()
+    this.runs.create({ id, name, config, model: describeModel(config.model), runDir, createdAt: now })
+    const state: ActiveRun = { session: null, lastError: null, epochLossSeen: 0, stopRequested: false }
+    this.active.set(id, state)
+    this.runs.markRunning(id, now)
+    try {
+      state.session = new TrainerSession(this.opts.launcher, this.opts.trainerEntry,
+        { runId: id, config, datasetDir: d.dir, runDir }, {
+          onBackend: (m) => {
+            this.runs.setBackend(id, m.backend, m.paramCount)
+            this.emitChange(id)
+          },
+          onMetrics: (m) => this.ingestMetrics(id, state, m.batch),
+          onCheckpoint: (m) => {
+            let p: string
+            try { p = resolveInside(runDir, path.relative(runDir, m.path)) } catch {
+              log.warn(`run ${id}: checkpoint path outside the run folder ignored: ${m.path}`)
+              return
+            }
+            const info = this.checkpoints.add({
+              runId: id, epoch: m.epoch, step: m.step, path: p, bytes: m.bytes, metrics: m.metrics, createdAt: Date.now()
+            }, bestByFor(m.metrics))
+            this.hub.emit('runs:didCheckpoint', info)
+          },
+          onDone: (m) => {
+            this.runs.recordEpoch(id, m.epochsDone, m.steps)
+            if (this.runs.finish(id, m.status, Date.now())) this.emitChange(id)
+          },
+          onError: (m) => {
+            state.lastError = m.message
+            log.warn(`run ${id}: trainer error ${m.code}: ${m.message}`)
+          },
+          onExit: (info, done) => {
+            this.active.delete(id)
+            if (done) return
+            const reason = state.lastError ?? describeExit(info)
+            if (this.runs.finish(id, state.stopRequested && !state.lastError ? 'stopped' : 'failed', Date.now(), reason)) {
+              log.warn(`run ${id} ended without finishing: ${reason}`)
+              this.emitChange(id)
+            }
+          }
+        })
+    } catch (e) {
+      this.active.delete(id)
+      this.runs.finish(id, 'failed', Date.now(), `Could not start the trainer: ${e instanceof Error ? e.message : String(e)}`)
+    }
+    const summary = this.summary(id)
+    this.hub.emit('runs:didChange', summary)
+    return summary
+  }
+
+  private ingestMetrics(runId: string, state: ActiveRun, batch: MetricBatch): void {
+    try {
+      this.metrics.append(runId, batch)
+    } catch (e) {
+      log.error(`run ${runId}: could not store ${batch.value.length} metric points`, e)
+      return
+    }
+    this.hub.emit('runs:didMetrics', { runId, batch })
+    let epochEnded = false
+    let valAcc: number | undefined
+    let valLoss: number | undefined
+    let step = 0
+    for (let i = 0; i < batch.name.length; i++) {
+      const n = batch.name[i]
+      if (n === METRIC.loss) { state.epochLossSeen++; epochEnded = true; step = Math.max(step, batch.step[i]!) }
+      else if (n === METRIC.valAcc) valAcc = batch.value[i]
+      else if (n === METRIC.valLoss) valLoss = batch.value[i]
+    }
+    if (epochEnded) {
+      this.runs.recordEpoch(runId, state.epochLossSeen, step, valAcc, valLoss)
+      this.emitChange(runId)
+    }
+  }
+
+  /** Asks a run to stop; a run with no live process is marked stopped at once. */
+  stopRun(runId: string): RunSummary {
+    const r = this.runs.get(runId)
+    if (!r) throw new StudioError('not_found', `No run with id ${runId}.`)
+    const a = this.active.get(runId)
+    if (a?.session && !a.session.exited) {
+      a.stopRequested = true
+      a.session.stop()
+    } else if (r.status === 'running' || r.status === 'queued') {
+      this.runs.finish(runId, 'stopped', Date.now())
+      this.emitChange(runId)
+    }
+    return this.summary(runId)
+  }
+
+  /** Pid of a run's trainer process, while it runs (tests and diagnostics). */
+  trainerPid(runId: string): number | undefined {
+    return this.active.get(runId)?.session?.pid
+  }
+
+  /** Resolves when the run is no longer queued or running. */
+  waitForEnd(runId: string, timeoutMs = 600_000): Promise<RunSummary> {
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        const s = this.summary(runId)
+        if (s.status !== 'running' && s.status !== 'queued') {
+          clearTimeout(timer)
+          off()
+          resolve(s)
+        }
+      }
+      const off = this.hub.subscribe((event, payload) => {
+        if (event === 'runs:didChange' && (payload as RunSummary).id === runId) check()
+      })
+      const timer = setTimeout(() => { off(); reject(new Error(`run ${runId} did not end within ${timeoutMs} ms`)) }, timeoutMs)
+      check()
+    })
+  }
+
+  private detail(runId: string): RunDetail {
+    const r: RunRecord | undefined = this.runs.get(runId)
+    if (!r) throw new StudioError('not_found', `No run with id ${runId}.`)
+    return {
+      summary: toRunSummary(r), config: r.config, backendInfo: r.backendInfo,
+      checkpoints: this.checkpoints.list(runId), paramCount: r.paramCount
+    }
+  }
+
+  appInfo(): AppInfo {
+    return {
+      version: this.opts.version, mode: this.opts.mode, dataDir: this.layout.root,
+      platform: `${process.platform}-${process.arch}`, backend: this.backend, backendHint: backendHint(this.backend)
+    }
+  }
+
+  private makeHandlers(): Handlers {
+    return {
+      'app:info': () => this.appInfo(),
+      'datasets:list': (): DatasetSummary[] => this.datasets.list().map(toSummary),
+      'models:templates': () => TEMPLATES,
+      'runs:list': () => this.runs.list().map(toRunSummary),
+      'runs:get': ({ runId }) => this.detail(runId),
+      'runs:start': ({ config }) => this.startRun(config as RunConfig),
+      'runs:stop': ({ runId }) => this.stopRun(runId),
+      'runs:rename': ({ runId, name }) => {
+        this.summary(runId)
+        this.runs.rename(runId, name)
+        this.emitChange(runId)
+        return this.summary(runId)
+      },
+      'runs:metrics': ({ runId, names, afterStep }) => {
+        this.summary(runId)
+        return this.metrics.series(runId, names, afterStep)
+      }
+    }
+  }
+
+  /** Checkpoints of a run (CLI summary). */
+  listCheckpoints(runId: string): CheckpointInfo[] { return this.checkpoints.list(runId) }
+
+  /**
+   * Shuts down: stops every trainer (bounded: a stop message, then a kill after `graceMs`), and
+   * closes the database. Runs still going are marked stopped or failed by their exit handlers first.
+   */
+  async close(graceMs = 3000): Promise<void> {
+    if (this.closed) return
+    this.closed = true
+    const waits: Promise<unknown>[] = []
+    for (const [id, a] of this.active) {
+      if (!a.session || a.session.exited) continue
+      a.stopRequested = true
+      a.session.stop(graceMs)
+      waits.push(this.waitForEnd(id, graceMs + 2000).catch(() => undefined))
+    }
+    await Promise.all(waits)
+    this.db.close()
+  }
+}
+
+/** Reads the app version from package.json next to the given root. */
+export function readVersion(root: string): string {
+  try {
+    return (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version
+  } catch {
+    return '0.0.0'
+  }
+}

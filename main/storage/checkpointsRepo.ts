@@ -1,0 +1,63 @@
+/** Checkpoint metadata; the weights themselves live as files in the run's folder. */
+import type { CheckpointInfo } from '../../preload/contract/types'
+import type { StudioDb } from './db'
+
+interface Row {
+  id: number; run_id: string; epoch: number; step: number; path: string; bytes: number
+  metrics: string; is_best: number; is_last: number; created_at: number
+}
+
+function fromRow(r: Row): CheckpointInfo {
+  return {
+    id: r.id, runId: r.run_id, epoch: r.epoch, step: r.step, path: r.path, bytes: r.bytes,
+    metrics: JSON.parse(r.metrics) as Record<string, number>, isBest: r.is_best === 1,
+    isLast: r.is_last === 1, createdAt: r.created_at
+  }
+}
+
+/** Which metric decides "best", and in which direction. */
+export interface BestBy { metric: string; mode: 'min' | 'max' }
+
+export class CheckpointsRepo {
+  constructor(private readonly db: StudioDb) {}
+
+  /**
+   * Records a checkpoint and, in the same transaction, moves the `last` mark to it and the `best`
+   * mark to whichever checkpoint of the run is best by `bestBy` (first one wins ties).
+   */
+  add(c: Omit<CheckpointInfo, 'id' | 'isBest' | 'isLast'>, bestBy: BestBy): CheckpointInfo {
+    return this.db.transaction(() => {
+      this.db.prepare('UPDATE checkpoints SET is_last = 0 WHERE run_id = ? AND is_last = 1').run(c.runId)
+      const id = Number(this.db.prepare(`
+        INSERT INTO checkpoints (run_id, epoch, step, path, bytes, metrics, is_best, is_last, created_at)
+        VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?)`).run(c.runId, c.epoch, c.step, c.path, c.bytes,
+        JSON.stringify(c.metrics), c.createdAt).lastInsertRowid)
+      this.remarkBest(c.runId, bestBy)
+      return this.get(id)!
+    })()
+  }
+
+  private remarkBest(runId: string, bestBy: BestBy): void {
+    const rows = this.list(runId)
+    let best: CheckpointInfo | undefined
+    for (const r of rows) {
+      const v = r.metrics[bestBy.metric]
+      if (v === undefined || !Number.isFinite(v)) continue
+      const b = best?.metrics[bestBy.metric]
+      if (best === undefined || b === undefined || (bestBy.mode === 'min' ? v < b : v > b)) best = r
+    }
+    best ??= rows[rows.length - 1]
+    this.db.prepare('UPDATE checkpoints SET is_best = CASE WHEN id = ? THEN 1 ELSE 0 END WHERE run_id = ?')
+      .run(best?.id ?? -1, runId)
+  }
+
+  get(id: number): CheckpointInfo | undefined {
+    const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Row | undefined
+    return r ? fromRow(r) : undefined
+  }
+
+  /** Checkpoints of a run in epoch order. */
+  list(runId: string): CheckpointInfo[] {
+    return (this.db.prepare('SELECT * FROM checkpoints WHERE run_id = ? ORDER BY epoch, id').all(runId) as Row[]).map(fromRow)
+  }
+}
