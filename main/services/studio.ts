@@ -21,6 +21,7 @@ import { DatasetsRepo, toSummary, type DatasetRecord } from '../storage/datasets
 import { MetricsRepo } from '../storage/metricsRepo'
 import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
+import { fasterBackendHint, probeBackend } from '../trainer/backend'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -35,8 +36,8 @@ export interface StudioOptions {
   version: string
   /** better_sqlite3.node for Electron's ABI, when running inside Electron. */
   nativeBinding?: string
-  /** Finds the backend a new run would get; runs once in the background after open. */
-  probeBackend?: () => Promise<BackendInfo>
+  /** Finds the backend a new run would get (default: probeBackend, a few file lookups, no TF.js). */
+  probeBackend?: () => BackendInfo
   /** Where the sample datasets' source files are (resources/samples). */
   samplesDir?: string
 }
@@ -68,14 +69,6 @@ export function bestByFor(metrics: Record<string, number>): BestBy {
   return { metric: loss ?? 'loss', mode: 'min' }
 }
 
-function backendHint(b: BackendInfo | null): string | null {
-  if (!b || b.name === 'tensorflow-gpu') return null
-  if (b.name === 'tensorflow') {
-    return 'For GPU training install @tensorflow/tfjs-node-gpu on Linux x64 with an NVIDIA GPU, CUDA 11.8 and cuDNN 8.6.'
-  }
-  return 'Running without libtensorflow. For faster training run "npm install @tensorflow/tfjs-node" (CPU) or ' +
-    '"npm install @tensorflow/tfjs-node-gpu" (NVIDIA GPU, CUDA 11.8 + cuDNN 8.6) on a machine with internet access, then restart.'
-}
 
 interface ActiveRun {
   session: TrainerSession | null
@@ -116,8 +109,10 @@ export class StudioCore {
     const core = new StudioCore(opts)
     core.registerSamples()
     core.recoverInterruptedRuns()
-    if (opts.probeBackend) {
-      opts.probeBackend().then((b) => { core.backend = b }, (e: unknown) => log.warn('backend probe failed', e))
+    try {
+      core.backend = (opts.probeBackend ?? probeBackend)()
+    } catch (e) {
+      log.warn('backend probe failed', e)
     }
     return core
   }
@@ -312,7 +307,7 @@ export class StudioCore {
   appInfo(): AppInfo {
     return {
       version: this.opts.version, mode: this.opts.mode, dataDir: this.layout.root,
-      platform: `${process.platform}-${process.arch}`, backend: this.backend, backendHint: backendHint(this.backend)
+      platform: `${process.platform}-${process.arch}`, backend: this.backend, backendHint: this.backend ? fasterBackendHint(this.backend.name) : null
     }
   }
 

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * End to end in Debian Chromium against browser mode: a real server process, real trainer
  * processes, a real SQLite file. Start a training from the UI, watch the chart gain points,
