@@ -125,6 +125,22 @@ export function writeCache(dir: string, input: CacheInput): CacheHeader {
   }
 }
 
+/**
+ * The sha256 that writeCache would record for `input`, computed without writing anything: lets a
+ * caller (e.g. the sample installer) see whether a cache on disk already holds exactly this data.
+ * Mirrors writeCache's hashing; test/main/datasets/samples.test.ts checks that the two agree.
+ */
+export function cacheSha256(input: CacheInput): string {
+  const hash = createHash('sha256')
+  hash.update(JSON.stringify([input.task, input.inputShape, input.classNames, input.xDtype, input.xScale]))
+  for (const name of ['train', 'val', 'test'] as const) {
+    const s = input.splits[name]
+    if (!s) continue
+    hash.update(name).update(bytesOf(s.x)).update(bytesOf(s.y))
+  }
+  return hash.digest('hex')
+}
+
 /** Reads and checks `header.json`; throws a message naming the file when it is not a cache. */
 export function readHeader(dir: string): CacheHeader {
   const file = path.join(dir, 'header.json')

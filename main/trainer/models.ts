@@ -1,0 +1,140 @@
+/**
+ * Builds the three model templates the studio offers (logreg, mlp, cnn) as tf.Sequential models,
+ * compiled with the run's optimizer. Initializers are seeded from the run seed so that two runs
+ * with the same config and backend start from the same weights.
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { ModelSpec, Optimizer, RunConfig } from '../../preload/contract/types'
+import type { CacheHeader } from '../datasets/cache'
+
+/** What a template needs to know about the data. */
+export type ModelDataInfo = Pick<CacheHeader, 'inputShape' | 'numClasses' | 'task'>
+
+/** Defaults applied when the spec leaves a knob out. */
+export const MODEL_DEFAULTS = {
+  hidden: [64, 64],
+  activation: 'relu',
+  filters: [16, 32],
+  denseUnits: 64
+} as const
+
+/** Input ranks each template accepts (1 = flat features, 3 = images h×w×c). */
+export const TEMPLATE_INPUT_RANKS: Record<ModelSpec['template'], number[]> = {
+  logreg: [1, 2, 3],
+  mlp: [1, 2, 3],
+  cnn: [3]
+}
+
+/**
+ * Seeds for successive layers: a small deterministic sequence derived from the run seed, so that
+ * each layer gets a different but reproducible initializer.
+ */
+function seedSequence(seed: number): () => number {
+  let i = 0
+  return () => ((seed >>> 0) * 7919 + 104729 * ++i) % 2147483647
+}
+
+/**
+ * Builds (uncompiled) the Sequential model for `spec` on data described by `data`. Throws an
+ * Error that names the problem when the template cannot take this input (e.g. cnn on flat rows).
+ * Called once per run, before compile; the same spec, data and seed give the same initial weights.
+ */
+export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): tf.Sequential {
+  const shape = data.inputShape
+  if (shape.length === 0 || shape.some((d) => !Number.isInteger(d) || d < 1)) {
+    throw new Error(`input shape [${shape.join(', ')}] is not a valid example shape`)
+  }
+  const classification = data.task === 'classification'
+  if (classification && data.numClasses < 2) {
+    throw new Error(`a classifier needs at least 2 classes, the dataset has ${data.numClasses}`)
+  }
+  const nextSeed = seedSequence(seed)
+  const kernelInit = () => tf.initializers.glorotUniform({ seed: nextSeed() })
+  const model = tf.sequential()
+  // An explicit input layer keeps every later layer free of "is this the first one?" logic.
+  model.add(tf.layers.inputLayer({ inputShape: shape, name: 'input' }))
+  const head = (): void => {
+    model.add(tf.layers.dense({
+      units: classification ? data.numClasses : 1,
+      activation: classification ? 'softmax' : 'linear',
+      kernelInitializer: kernelInit(),
+      name: 'output'
+    }))
+  }
+  switch (spec.template) {
+    case 'logreg':
+    case 'mlp': {
+      if (shape.length > 1) model.add(tf.layers.flatten({ name: 'flatten' }))
+      if (spec.template === 'mlp') {
+        const hidden = spec.hidden ?? MODEL_DEFAULTS.hidden
+        const activation = spec.activation ?? MODEL_DEFAULTS.activation
+        hidden.forEach((units, i) => {
+          model.add(tf.layers.dense({ units, activation, kernelInitializer: kernelInit(), name: `dense_${i + 1}` }))
+        })
+      }
+      head()
+      break
+    }
+    case 'cnn': {
+      if (shape.length !== 3) {
+        throw new Error(`the cnn template needs image input (height × width × channels); this dataset's examples have shape [${shape.join(', ')}]: use mlp or logreg`)
+      }
+      const [f1, f2] = [spec.filters?.[0] ?? MODEL_DEFAULTS.filters[0], spec.filters?.[1] ?? spec.filters?.[0] ?? MODEL_DEFAULTS.filters[1]]
+      const activation = spec.activation ?? 'relu'
+      model.add(tf.layers.conv2d({ filters: f1, kernelSize: 3, activation, kernelInitializer: kernelInit(), name: 'conv_1' }))
+      model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool_1' }))
+      const after1 = model.outputShape as number[]
+      if ((after1[1] ?? 0) < 3 || (after1[2] ?? 0) < 3) {
+        throw new Error(`images of ${shape[0]}×${shape[1]} are too small for the cnn template (needs at least 10×10)`)
+      }
+      model.add(tf.layers.conv2d({ filters: f2, kernelSize: 3, activation, kernelInitializer: kernelInit(), name: 'conv_2' }))
+      model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool_2' }))
+      model.add(tf.layers.flatten({ name: 'flatten' }))
+      model.add(tf.layers.dense({ units: spec.denseUnits ?? MODEL_DEFAULTS.denseUnits, activation, kernelInitializer: kernelInit(), name: 'dense_1' }))
+      head()
+      break
+    }
+    default: {
+      const never: never = spec.template
+      throw new Error(`unknown model template ${String(never)}`)
+    }
+  }
+  return model
+}
+
+/** Creates the optimizer for `name` with learning rate `lr` (momentum uses 0.9). */
+export function createOptimizer(name: Optimizer, lr: number): tf.Optimizer {
+  switch (name) {
+    case 'sgd': return tf.train.sgd(lr)
+    case 'momentum': return tf.train.momentum(lr, 0.9)
+    case 'adam': return tf.train.adam(lr)
+    case 'rmsprop': return tf.train.rmsprop(lr)
+    default: {
+      const never: never = name
+      throw new Error(`unknown optimizer ${String(never)}`)
+    }
+  }
+}
+
+/**
+ * Builds and compiles the model of a run: categorical cross-entropy on one-hot labels with an
+ * accuracy metric for classification (the trainer one-hot encodes the int32 class indices once,
+ * up front), mean squared error for regression. Returns the model and its trainable parameter count.
+ */
+export function buildCompiledModel(config: Pick<RunConfig, 'model' | 'optimizer' | 'learningRate' | 'seed'>, data: ModelDataInfo): { model: tf.Sequential; paramCount: number } {
+  const model = buildModel(config.model, data, config.seed)
+  const classification = data.task === 'classification'
+  model.compile({
+    optimizer: createOptimizer(config.optimizer, config.learningRate),
+    loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError',
+    metrics: classification ? ['acc'] : []
+  })
+  return { model, paramCount: countParams(model) }
+}
+
+/** Number of trainable parameters (what the UI shows next to the model). */
+export function countParams(model: tf.LayersModel): number {
+  let n = 0
+  for (const w of model.trainableWeights) n += w.shape.reduce((a: number, b) => a * (b ?? 1), 1)
+  return n
+}

@@ -1,0 +1,223 @@
+/**
+ * One training run, in-process: reads the dataset cache, builds the model, trains it with
+ * model.fit one epoch at a time (so the shuffle can be seeded), streams metrics in batches,
+ * checkpoints every epoch and reports through `send`. The trainer process entry (entry.ts) wraps it;
+ * tests call it directly with a fake `send`.
+ *
+ * Overhead budget: per batch it reads the two scalars fit already computed (loss, acc), appends
+ * two points, checks the clock and yields once to the event loop (so a `stop` message can arrive);
+ * nothing else. Everything else happens once per epoch.
+ */
+import * as tf from '@tensorflow/tfjs'
+import type { BackendInfo, RunConfig } from '../../preload/contract/types'
+import { METRIC } from '../../preload/contract/types'
+import { readHeader, readSplit, type CacheHeader, type SplitTensors } from '../datasets/cache'
+import { seededPermutation } from '../datasets/seededRandom'
+import { saveCheckpoint } from './checkpoint'
+import { selectBackend } from './backend'
+import { MetricBuffer } from './metricBuffer'
+import { buildCompiledModel } from './models'
+import { PROTOCOL_VERSION, type DoneMessage, type TrainerMessage } from './protocol'
+import { TrainerError, withCode } from './trainerError'
+
+/** What one run needs: the fields of the protocol's `start` message. */
+export interface TrainRequest {
+  runId: string
+  config: RunConfig
+  /** Folder of the dataset's tensor cache. */
+  datasetDir: string
+  /** Folder this run owns; checkpoints/ goes inside. */
+  runDir: string
+}
+
+/** How the run talks to the outside world. */
+export interface TrainHooks {
+  /** Receives every protocol message the run produces, in order (backend, metrics, checkpoint, done). */
+  send: (msg: TrainerMessage) => void
+  /** Aborting it stops training at the end of the current batch; the run then ends `stopped`. */
+  signal?: AbortSignal
+}
+
+type Logs = Record<string, number | tf.Scalar> | undefined
+
+function scalar(v: number | tf.Scalar | undefined): number | undefined {
+  if (v === undefined) return undefined
+  return typeof v === 'number' ? v : v.dataSync()[0]
+}
+
+/**
+ * The per-batch hook. A plain tf.Callback (not CustomCallback): CustomCallback awaits `.data()`
+ * on every log and debounces its own yields; we read the two scalars synchronously and yield
+ * exactly once per batch, which is what makes "stop within one batch" hold.
+ */
+class StreamingCallback extends tf.Callback {
+  step = 0
+  batchesThisEpoch = 0
+  epoch = 1
+  epochLogs: Record<string, number> = {}
+  private readonly yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
+
+  constructor(
+    private readonly metrics: MetricBuffer,
+    private readonly classification: boolean,
+    private readonly signal: AbortSignal | undefined,
+    private readonly stopModel: () => void
+  ) {
+    super()
+  }
+
+  override async onEpochBegin(): Promise<void> {
+    this.batchesThisEpoch = 0
+  }
+
+  override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
+    const now = Date.now()
+    const loss = scalar(logs?.['loss'])
+    if (loss !== undefined) this.metrics.add(METRIC.batchLoss, this.step, this.epoch, now, loss)
+    if (this.classification) {
+      const acc = scalar(logs?.['acc'])
+      if (acc !== undefined) this.metrics.add(METRIC.batchAcc, this.step, this.epoch, now, acc)
+    }
+    this.step++
+    this.batchesThisEpoch++
+    this.metrics.maybeFlush(now)
+    // Let IPC messages (stop) in, then honour a stop before the next batch starts.
+    await this.yieldToEvents()
+    if (this.signal?.aborted) this.stopModel()
+  }
+
+  override async onEpochEnd(_epoch: number, logs?: Logs): Promise<void> {
+    this.epochLogs = {}
+    for (const [k, v] of Object.entries(logs ?? {})) {
+      const n = scalar(v)
+      if (n !== undefined) this.epochLogs[k] = n
+    }
+  }
+}
+
+function toFeatures(split: SplitTensors, header: CacheHeader): tf.Tensor {
+  return tf.tensor(split.x, [split.count, ...header.inputShape], 'float32')
+}
+
+function toTargets(split: SplitTensors, header: CacheHeader, name: string): tf.Tensor {
+  if (header.task !== 'classification') return tf.tensor2d(split.y as Float32Array, [split.count, 1], 'float32')
+  const y = split.y
+  for (let i = 0; i < y.length; i++) {
+    const c = y[i]!
+    if (!(c >= 0 && c < header.numClasses)) {
+      throw new TrainerError('dataset', `${name} split: label ${c} at row ${i} is outside 0..${header.numClasses - 1}`)
+    }
+  }
+  // One-hot once, up front: categorical cross-entropy on one-hot rows is the best-tested path in
+  // tfjs-layers, and it costs numClasses floats per example.
+  return tf.tidy(() => tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), header.numClasses).toFloat())
+}
+
+/**
+ * Trains one run to completion or until `hooks.signal` aborts, sending `backend`, `metrics`,
+ * `checkpoint` and finally `done` through `hooks.send`, and returns the `done` message.
+ * Throws a TrainerError (code dataset | model | backend | training) when a phase fails; the
+ * caller turns it into the protocol's `error`. Disposes every tensor it made, so it can be called
+ * again in the same process (tests do).
+ *
+ * Steps and epochs: a batch point's `step` is the global batch index (0-based); epoch points and
+ * checkpoints carry the step of the epoch's last batch; `epoch` is 1-based everywhere (the
+ * checkpoint after the first epoch is `epoch-0001`). `done.steps` counts batches trained.
+ */
+export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise<DoneMessage> {
+  const { config } = req
+  const send = hooks.send
+  const backend: BackendInfo = await withCode('backend', 'backend', () => selectBackend(config.backend ?? 'auto'))
+
+  const { header, train, val } = await withCode('dataset', `dataset ${req.datasetDir}`, () => {
+    const h = readHeader(req.datasetDir)
+    const tr = readSplit(req.datasetDir, h, 'train')
+    if (tr.count === 0) throw new Error('the train split is empty')
+    const va = h.splits.val && h.splits.val.count > 0 ? readSplit(req.datasetDir, h, 'val') : null
+    return { header: h, train: tr, val: va }
+  })
+  const classification = header.task === 'classification'
+
+  const { model, paramCount } = await withCode('model', 'model', () => buildCompiledModel(config, header))
+  const owned: tf.Tensor[] = []
+  try {
+    send({ v: PROTOCOL_VERSION, type: 'backend', backend, paramCount })
+
+    const xAll = toFeatures(train, header); owned.push(xAll)
+    const yAll = toTargets(train, header, 'train'); owned.push(yAll)
+    const xVal = val ? toFeatures(val, header) : null
+    const yVal = val ? toTargets(val, header, 'val') : null
+    if (xVal && yVal) owned.push(xVal, yVal)
+
+    const metrics = new MetricBuffer((batch) => send({ v: PROTOCOL_VERSION, type: 'metrics', batch }))
+    const cb = new StreamingCallback(metrics, classification, hooks.signal, () => { model.stopTraining = true })
+    const batchSize = Math.min(config.batchSize, train.count)
+    const batchesPerEpoch = Math.ceil(train.count / batchSize)
+    const evalBatch = Math.max(batchSize, 512)
+    let epochsDone = 0
+    let stopped = false
+
+    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      if (hooks.signal?.aborted) { stopped = true; break }
+      cb.epoch = epoch
+      // A fresh seeded permutation per epoch: reproducible, unlike fit's Math.random shuffle.
+      const perm = tf.tensor1d(seededPermutation(train.count, (config.seed * 1000003 + epoch) >>> 0), 'int32')
+      const xs = tf.gather(xAll, perm)
+      const ys = tf.gather(yAll, perm)
+      perm.dispose()
+      let fitMs: number
+      try {
+        const t0 = performance.now()
+        await withCode('training', `epoch ${epoch}`, () => model.fit(xs, ys, {
+          batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: [cb]
+        }))
+        fitMs = performance.now() - t0
+      } finally {
+        xs.dispose()
+        ys.dispose()
+      }
+      const complete = cb.batchesThisEpoch === batchesPerEpoch
+      if (!complete) { stopped = true; break } // stopped mid-epoch: no epoch metrics, no checkpoint
+
+      const now = Date.now()
+      const step = cb.step - 1
+      const epochMetrics: Record<string, number> = {}
+      const put = (name: string, value: number | undefined): void => {
+        if (value === undefined) return
+        epochMetrics[name] = value
+        metrics.add(name, step, epoch, now, value)
+      }
+      put(METRIC.loss, cb.epochLogs['loss'])
+      if (classification) put(METRIC.acc, cb.epochLogs['acc'])
+      if (xVal && yVal) {
+        const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => {
+          const out = model.evaluate(xVal, yVal, { batchSize: evalBatch }) as tf.Scalar | tf.Scalar[]
+          const outs = Array.isArray(out) ? out : [out]
+          const vals = outs.map((t) => t.dataSync()[0]!)
+          tf.dispose(outs)
+          return vals
+        })
+        put(METRIC.valLoss, vl)
+        if (classification) put(METRIC.valAcc, va)
+      }
+      put(METRIC.lr, config.learningRate)
+      put(METRIC.samplesPerSec, fitMs > 0 ? train.count / (fitMs / 1000) : 0)
+      // Only when due: tiny epochs (XOR: a few ms) would otherwise send a message per epoch. The
+      // checkpoint message below carries the epoch metrics anyway.
+      metrics.maybeFlush(now)
+
+      const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () => saveCheckpoint(model, req.runDir, epoch))
+      send({ v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics })
+      epochsDone = epoch
+      if (model.stopTraining || hooks.signal?.aborted) { stopped = epoch < config.epochs; break }
+    }
+    metrics.flush()
+    const done: DoneMessage = { v: PROTOCOL_VERSION, type: 'done', status: stopped ? 'stopped' : 'completed', epochsDone, steps: cb.step }
+    send(done)
+    return done
+  } finally {
+    tf.dispose(owned)
+    model.optimizer?.dispose()
+    model.dispose()
+  }
+}
