@@ -1,0 +1,47 @@
+/** The preload bridge with a stand-in for electron's contextBridge/ipcRenderer: allow-list only. */
+import { describe, expect, it, vi } from 'vitest'
+import type { StudioBridge } from '../../preload/contract/channels'
+
+const fake = vi.hoisted(() => {
+  const listeners = new Map<string, Set<(...a: unknown[]) => void>>()
+  const exposed: Record<string, unknown> = {}
+  return {
+    exposed, listeners,
+    module: {
+      contextBridge: { exposeInMainWorld: (k: string, v: unknown) => { exposed[k] = v } },
+      ipcRenderer: {
+        invoke: vi.fn(async (channel: string, args: unknown) => ({ ok: true, value: { channel, args } })),
+        on: (c: string, l: (...a: unknown[]) => void) => { if (!listeners.has(c)) listeners.set(c, new Set()); listeners.get(c)!.add(l) },
+        removeListener: (c: string, l: (...a: unknown[]) => void) => { listeners.get(c)?.delete(l) }
+      }
+    }
+  }
+})
+vi.mock('electron', () => ({ ...fake.module, default: fake.module }))
+
+describe('preload', async () => {
+  await import('../../preload/index')
+  const studio = fake.exposed.studio as StudioBridge
+
+  it('exposes exactly one object, window.studio', () => {
+    expect(Object.keys(fake.exposed)).toEqual(['studio'])
+    expect(Object.keys(studio).sort()).toEqual(['invoke', 'on'])
+  })
+
+  it('forwards contract channels and refuses anything else without touching IPC', async () => {
+    expect(await studio.invoke('runs:list', {})).toEqual({ ok: true, value: { channel: 'runs:list', args: {} } })
+    const r = await studio.invoke('fs:read' as never, {} as never)
+    expect(r).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+    expect(fake.module.ipcRenderer.invoke).toHaveBeenCalledTimes(1)
+  })
+
+  it('subscribes to contract events only, hides the IPC event object, and unsubscribes', () => {
+    const got: unknown[] = []
+    const off = studio.on('runs:didChange', (p) => got.push(p))
+    for (const l of fake.listeners.get('runs:didChange')!) l({ sender: 'secret' }, { id: 'r1' })
+    expect(got).toEqual([{ id: 'r1' }])
+    off()
+    expect(fake.listeners.get('runs:didChange')!.size).toBe(0)
+    expect(() => studio.on('app:evil' as never, () => {})).toThrow(/Unknown event/)
+  })
+})
