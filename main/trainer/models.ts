@@ -51,10 +51,12 @@ export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): 
   const nextSeed = seedSequence(seed)
   const kernelInit = () => tf.initializers.glorotUniform({ seed: nextSeed() })
   const model = tf.sequential()
-  // An explicit input layer keeps every later layer free of "is this the first one?" logic.
-  model.add(tf.layers.inputLayer({ inputShape: shape, name: 'input' }))
+  // The first layer declares the input shape (no separate InputLayer: model.layers then lists
+  // exactly the layers the user composed, as Keras users expect).
+  const first = (): { inputShape?: number[] } => (model.layers.length === 0 ? { inputShape: shape } : {})
   const head = (): void => {
     model.add(tf.layers.dense({
+      ...first(),
       units: classification ? data.numClasses : 1,
       activation: classification ? 'softmax' : 'linear',
       kernelInitializer: kernelInit(),
@@ -64,12 +66,12 @@ export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): 
   switch (spec.template) {
     case 'logreg':
     case 'mlp': {
-      if (shape.length > 1) model.add(tf.layers.flatten({ name: 'flatten' }))
+      if (shape.length > 1) model.add(tf.layers.flatten({ ...first(), name: 'flatten' }))
       if (spec.template === 'mlp') {
         const hidden = spec.hidden ?? MODEL_DEFAULTS.hidden
         const activation = spec.activation ?? MODEL_DEFAULTS.activation
         hidden.forEach((units, i) => {
-          model.add(tf.layers.dense({ units, activation, kernelInitializer: kernelInit(), name: `dense_${i + 1}` }))
+          model.add(tf.layers.dense({ ...first(), units, activation, kernelInitializer: kernelInit(), name: `dense_${i + 1}` }))
         })
       }
       head()
@@ -81,7 +83,7 @@ export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): 
       }
       const [f1, f2] = [spec.filters?.[0] ?? MODEL_DEFAULTS.filters[0], spec.filters?.[1] ?? spec.filters?.[0] ?? MODEL_DEFAULTS.filters[1]]
       const activation = spec.activation ?? 'relu'
-      model.add(tf.layers.conv2d({ filters: f1, kernelSize: 3, activation, kernelInitializer: kernelInit(), name: 'conv_1' }))
+      model.add(tf.layers.conv2d({ ...first(), filters: f1, kernelSize: 3, activation, kernelInitializer: kernelInit(), name: 'conv_1' }))
       model.add(tf.layers.maxPooling2d({ poolSize: 2, name: 'pool_1' }))
       const after1 = model.outputShape as number[]
       if ((after1[1] ?? 0) < 3 || (after1[2] ?? 0) < 3) {
