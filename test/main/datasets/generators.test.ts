@@ -81,7 +81,7 @@ describe('digits generator', () => {
     const s = generateDigits(400, 11)
     const mean = (d: number) => {
       const m = new Float64Array(784); let n = 0
-      for (let i = 0; i < s.count; i++) if (s.labels[i] === d) { n++; for (let k = 0; k < 784; k++) m[k] += s.images[i * 784 + k]! }
+      for (let i = 0; i < s.count; i++) if (s.labels[i] === d) { n++; for (let k = 0; k < 784; k++) m[k] = m[k]! + s.images[i * 784 + k]! }
       return m.map((v) => v / n)
     }
     const one = mean(1); const zero = mean(0)
