@@ -1,15 +1,26 @@
-/** Routes. Hash history: the app loads from file:// in Electron and from http://127.0.0.1 in browser mode. */
+/**
+ * Routes. Hash history: the app loads from file:// in Electron and from http://127.0.0.1 in
+ * browser mode. Views are imported eagerly: a local desktop app gains nothing from lazy chunks, and
+ * a lazy first route leaves a window in which vue-router's initial navigation finishes late and
+ * overwrites a hash the user (or a test) changed meanwhile.
+ */
 import { createRouter, createWebHashHistory } from 'vue-router'
+import HomeView from './views/HomeView.vue'
+import NewRunView from './views/NewRunView.vue'
+import RunsView from './views/RunsView.vue'
+import RunView from './views/RunView.vue'
+import CompareView from './views/CompareView.vue'
+import SettingsView from './views/SettingsView.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
-    { path: '/', name: 'home', component: () => import('./views/HomeView.vue') },
-    { path: '/new', name: 'new', component: () => import('./views/NewRunView.vue') },
-    { path: '/runs', name: 'runs', component: () => import('./views/RunsView.vue') },
-    { path: '/runs/:id', name: 'run', component: () => import('./views/RunView.vue'), props: true },
-    { path: '/compare', name: 'compare', component: () => import('./views/CompareView.vue') },
-    { path: '/settings', name: 'settings', component: () => import('./views/SettingsView.vue') },
+    { path: '/', name: 'home', component: HomeView },
+    { path: '/new', name: 'new', component: NewRunView },
+    { path: '/runs', name: 'runs', component: RunsView },
+    { path: '/runs/:id', name: 'run', component: RunView, props: true },
+    { path: '/compare', name: 'compare', component: CompareView },
+    { path: '/settings', name: 'settings', component: SettingsView },
     { path: '/:pathMatch(.*)*', redirect: '/' }
   ]
 })
