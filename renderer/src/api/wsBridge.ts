@@ -11,12 +11,12 @@
  *  - a request made while (re)connecting waits for the socket up to `connectWaitMs`, then fails;
  *  - the socket reconnects with exponential backoff (reset after a successful open) until `close()`.
  *
- * It does not touch `window` or `location`, so it runs under Node in unit tests with the `ws`
- * package's WebSocket class injected.
+ * It does not touch `window` or `location`, and imports the contract by relative path, so it runs
+ * and type-checks under Node in unit tests (with the `ws` package's WebSocket class injected).
  */
 import type {
   ArgsOf, Envelope, EventChannel, Events, RequestChannel, ResultOf, StudioBridge
-} from '@contract/channels'
+} from '../../../preload/contract/channels'
 
 /** The part of the WebSocket API we use; satisfied by the browser's and by the `ws` package's. */
 export interface WebSocketLike {
@@ -90,7 +90,11 @@ export class WsBridge implements StudioBridge {
   private readonly createSocket: WebSocketFactory
 
   constructor(private readonly url: string, options: WsBridgeOptions = {}) {
-    this.createSocket = options.createSocket ?? ((u) => new WebSocket(u) as unknown as WebSocketLike)
+    this.createSocket = options.createSocket ?? ((u) => {
+      // Through globalThis so this file also type-checks under the Node config (tests import it).
+      const WS = (globalThis as unknown as { WebSocket: new (url: string) => WebSocketLike }).WebSocket
+      return new WS(u)
+    })
     this.opts = {
       initialDelayMs: options.initialDelayMs ?? 500,
       maxDelayMs: options.maxDelayMs ?? 10_000,

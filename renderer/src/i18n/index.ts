@@ -6,7 +6,7 @@ import { createI18n } from 'vue-i18n'
 import en from './en'
 import ko from './ko'
 
-export type Locale = 'en' | 'ko'
+import type { Locale } from '../lib/locale'
 export const LOCALES: readonly { code: Locale; label: string }[] = [
   { code: 'en', label: 'English' },
   { code: 'ko', label: '한국어' }

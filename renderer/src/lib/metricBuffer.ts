@@ -4,7 +4,7 @@
  * through `append…`, which drops points at or before the last step seen for that name, so the
  * overlap between a history load and live events (or a resync after reconnect) is harmless.
  */
-import type { MetricBatch, MetricSeries } from '@contract/types'
+import type { MetricBatch, MetricSeries } from '../../../preload/contract/types'
 
 export type XY = [number, number]
 

@@ -2,8 +2,8 @@
  * One-click training: the configuration the "Train" button on a dataset card starts with. Small
  * datasets get more epochs and a smaller batch; xor learns best with a higher learning rate.
  */
-import type { RunConfigInput } from '@contract/channels'
-import type { DatasetSummary } from '@contract/types'
+import type { RunConfigInput } from '../../../preload/contract/channels'
+import type { DatasetSummary } from '../../../preload/contract/types'
 
 export function defaultRunConfig(ds: Pick<DatasetSummary, 'id' | 'suggested'>): RunConfigInput {
   const byId: Record<string, { learningRate: number; batchSize: number; epochs: number }> = {

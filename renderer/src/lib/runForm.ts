@@ -2,10 +2,10 @@
  * The New Run form as plain data: string fields as typed by the user, validated into a
  * `RunConfigInput` or a map of field → message key (+ params) for inline, specific errors.
  */
-import type { RunConfigInput } from '@contract/channels'
+import type { RunConfigInput } from '../../../preload/contract/channels'
 import type {
   Activation, BackendPreference, DatasetSummary, ModelTemplateId, ModelTemplateInfo, Optimizer
-} from '@contract/types'
+} from '../../../preload/contract/types'
 import { defaultRunConfig } from './runDefaults'
 
 export interface RunForm {

@@ -1,5 +1,5 @@
 /** Sorting for the runs table (pure, so it is unit-tested). */
-import type { RunSummary } from '@contract/types'
+import type { RunSummary } from '../../../preload/contract/types'
 import { runDurationMs } from './format'
 
 export type RunSortKey =

@@ -5,7 +5,8 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, watch } from 'vue'
-import { i18n, type Locale } from '@renderer/i18n'
+import { i18n } from '@renderer/i18n'
+import { defaultLocale, type Locale } from '@renderer/lib/locale'
 
 export type ThemeChoice = 'system' | 'light' | 'dark'
 const LOCALE_KEY = 'studio.locale'
@@ -17,16 +18,6 @@ function read(key: string): string | null {
 }
 function write(key: string, value: string): void {
   try { localStorage.setItem(key, value) } catch { /* storage disabled: setting lasts this session */ }
-}
-
-/** The default language: Korean when the browser prefers it, English otherwise. */
-export function defaultLocale(languages: readonly string[]): Locale {
-  for (const l of languages) {
-    const base = l.toLowerCase().split('-')[0]
-    if (base === 'ko') return 'ko'
-    if (base === 'en') return 'en'
-  }
-  return 'en'
 }
 
 export const useSettings = defineStore('settings', () => {
