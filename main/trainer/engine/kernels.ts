@@ -1,0 +1,96 @@
+/**
+ * Picks the engine's kernel set for this process, fastest first:
+ *   1. native    — the Node-API addon (AVX2/FMA or generic C++, multi-threaded), see native/loader.ts;
+ *   2. portable  — plain TypeScript (always there).
+ * and decides how many threads it may use. Called once per trainer process; the answer is cached.
+ *
+ * Threads: STUDIO_TRAINER_THREADS (set by whoever starts several trainers at once, e.g. the HPO
+ * coordinator: cores ÷ concurrent trials, see threadsForConcurrency) wins over the caller's
+ * setting, which wins over "all cores". A process never uses more threads than the machine has
+ * cores, so N trainers × T threads stays ≤ cores when T comes from threadsForConcurrency.
+ */
+import os from 'node:os'
+import { loadNativeAddon, type NativeAddon } from '../native/loader'
+import type { Kernels } from './kernelTypes'
+import { portableKernels } from './portableKernels'
+
+/** Which kernels run, and why not a faster one: goes into BackendInfo and the run record. */
+export interface KernelChoice {
+  kernels: Kernels
+  /** Why the native addon is not used (absent when it is). */
+  nativeUnavailable?: string
+  /** Where the addon was loaded from (absent when not native). */
+  nativeFile?: string
+}
+
+/** Cores available to this process. */
+export function coreCount(): number {
+  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
+}
+
+/** Threads each of `concurrent` trainer processes should use so that together they fit the cores. */
+export function threadsForConcurrency(concurrent: number, cores: number = coreCount()): number {
+  return Math.max(1, Math.floor(cores / Math.max(1, concurrent)))
+}
+
+/** Thread count for this process: env STUDIO_TRAINER_THREADS, else `requested`, else all cores; clamped to the cores. */
+export function resolveThreads(requested?: number): number {
+  const cores = coreCount()
+  const env = Number(process.env['STUDIO_TRAINER_THREADS'])
+  const want = Number.isInteger(env) && env > 0 ? env : requested !== undefined && requested > 0 ? Math.floor(requested) : cores
+  return Math.max(1, Math.min(want, cores))
+}
+
+function wrapNative(addon: NativeAddon): Kernels {
+  let threads = addon.info().threads
+  const k: Kernels = {
+    name: 'native',
+    get isa() { return addon.info().isa },
+    get threads() { return threads },
+    setThreads(n: number) { threads = addon.setThreads(n); return threads },
+    alloc: (n) => new Float32Array(n),
+    sgemm: addon.sgemm,
+    biasAct: addon.biasAct,
+    actBackward: addon.actBackward,
+    colSum: addon.colSum,
+    adam: addon.adam,
+    momentum: addon.momentum,
+    sgd: addon.sgd,
+    rmsprop: addon.rmsprop,
+    im2col: addon.im2col,
+    col2im: addon.col2im,
+    maxPoolForward: addon.maxPoolForward,
+    maxPoolBackward: addon.maxPoolBackward
+  }
+  return k
+}
+
+let choice: KernelChoice | null = null
+
+/**
+ * The kernel set for this process (cached), with its thread count set from resolveThreads(threads).
+ * `preferPortable` forces the TypeScript kernels (tests; the STUDIO_NO_NATIVE=1 env does the same
+ * for a whole process). Never throws.
+ */
+export function chooseKernels(opts: { threads?: number; preferPortable?: boolean } = {}): KernelChoice {
+  if (opts.preferPortable) return { kernels: portableKernels, nativeUnavailable: 'portable kernels requested' }
+  if (!choice) {
+    const load = loadNativeAddon()
+    choice = load.ok
+      ? { kernels: wrapNative(load.addon), nativeFile: load.file }
+      : { kernels: portableKernels, nativeUnavailable: load.reason }
+  }
+  choice.kernels.setThreads(resolveThreads(opts.threads))
+  return choice
+}
+
+/** For tests: forget the cached choice. */
+export function resetKernelChoiceForTests(): void {
+  choice = null
+}
+
+/** One line for the UI and the run record, e.g. "studio engine: native sgemm (avx2-fma), 2 threads". */
+export function describeKernels(k: Kernels): string {
+  const what = k.name === 'native' ? `native kernels (${k.isa})` : k.name === 'wasm-simd' ? 'WebAssembly SIMD kernels' : 'portable JavaScript kernels'
+  return `studio engine, ${what}, ${k.threads} thread${k.threads === 1 ? '' : 's'}`
+}

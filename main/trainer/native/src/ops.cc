@@ -1,0 +1,232 @@
+// The small fused ops around sgemm. Each is one pass over memory where TF.js would run several
+// kernels (and allocate a tensor per kernel): bias + activation, activation gradient, bias gradient,
+// the optimizer updates, and the window ops of convolution and pooling.
+#include <algorithm>
+#include <cmath>
+#include <cstring>
+#include <limits>
+
+#include "kernels.h"
+#include "threads.h"
+
+namespace studio {
+
+namespace {
+
+// Window ops split over the batch when there is enough of it; each image is independent.
+template <typename F>
+void forBatch(int batch, size_t perImageWork, F&& fn) {
+  int parts = std::min(threads(), batch);
+  if (static_cast<double>(perImageWork) * batch < 2.0e5) parts = 1;
+  if (parts <= 1) {
+    for (int b = 0; b < batch; ++b) fn(b);
+    return;
+  }
+  pool().run(parts, [&](int t) {
+    const int b0 = batch * t / parts;
+    const int b1 = batch * (t + 1) / parts;
+    for (int b = b0; b < b1; ++b) fn(b);
+  });
+}
+
+inline float actForward(float x, int act, float alpha) {
+  switch (act) {
+    case kRelu: return x > 0.f ? x : 0.f;
+    case kSigmoid: return 1.f / (1.f + std::exp(-x));
+    case kTanh: return std::tanh(x);
+    case kRelu6: return std::min(std::max(x, 0.f), 6.f);
+    case kElu: return x > 0.f ? x : std::expm1(x);
+    case kLeakyRelu: return x > 0.f ? x : alpha * x;
+    default: return x;
+  }
+}
+
+}  // namespace
+
+void biasAct(float* y, const float* bias, int rows, int cols, int act, float alpha) {
+  for (int r = 0; r < rows; ++r) {
+    float* row = y + static_cast<size_t>(r) * cols;
+    if (bias) {
+      for (int c = 0; c < cols; ++c) row[c] += bias[c];
+    }
+    if (act == kRelu) {
+      for (int c = 0; c < cols; ++c) row[c] = row[c] > 0.f ? row[c] : 0.f;
+    } else if (act != kLinear) {
+      for (int c = 0; c < cols; ++c) row[c] = actForward(row[c], act, alpha);
+    }
+  }
+}
+
+// Gradients expressed through the output y, as TF.js does for relu/sigmoid/tanh/elu (so no
+// pre-activation buffer is kept). relu's gradient at exactly 0 is 0, like TF.js's Step(x) at x = 0.
+void actBackward(const float* dy, const float* y, float* dx, size_t n, int act, float alpha) {
+  switch (act) {
+    case kRelu:
+      for (size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.f ? dy[i] : 0.f;
+      break;
+    case kSigmoid:
+      for (size_t i = 0; i < n; ++i) dx[i] = dy[i] * y[i] * (1.f - y[i]);
+      break;
+    case kTanh:
+      for (size_t i = 0; i < n; ++i) dx[i] = dy[i] * (1.f - y[i] * y[i]);
+      break;
+    case kRelu6:
+      for (size_t i = 0; i < n; ++i) dx[i] = (y[i] > 0.f && y[i] < 6.f) ? dy[i] : 0.f;
+      break;
+    case kElu:
+      for (size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.f ? dy[i] : dy[i] * (y[i] + 1.f);
+      break;
+    case kLeakyRelu:
+      for (size_t i = 0; i < n; ++i) dx[i] = y[i] > 0.f ? dy[i] : alpha * dy[i];
+      break;
+    default:
+      if (dx != dy) std::memcpy(dx, dy, n * sizeof(float));
+  }
+}
+
+void colSum(const float* dy, int rows, int cols, float* out) {
+  std::fill(out, out + cols, 0.f);
+  for (int r = 0; r < rows; ++r) {
+    const float* row = dy + static_cast<size_t>(r) * cols;
+    for (int c = 0; c < cols; ++c) out[c] += row[c];
+  }
+}
+
+void adamUpdate(float* w, const float* g, float* m, float* v, size_t n, float lr, float beta1, float beta2,
+                float eps, float oneMinusAccBeta1, float oneMinusAccBeta2) {
+  const float ob1 = 1.f - beta1, ob2 = 1.f - beta2;
+  for (size_t i = 0; i < n; ++i) {
+    const float gi = g[i];
+    const float mi = m[i] * beta1 + gi * ob1;
+    const float vi = v[i] * beta2 + gi * gi * ob2;
+    m[i] = mi;
+    v[i] = vi;
+    const float mh = mi / oneMinusAccBeta1;
+    const float vh = vi / oneMinusAccBeta2;
+    w[i] += -lr * (mh / (std::sqrt(vh) + eps));
+  }
+}
+
+void momentumUpdate(float* w, const float* g, float* accum, size_t n, float lr, float momentum, bool nesterov) {
+  for (size_t i = 0; i < n; ++i) {
+    const float a = accum[i] * momentum + g[i];
+    accum[i] = a;
+    w[i] -= lr * (nesterov ? g[i] + a * momentum : a);
+  }
+}
+
+void sgdUpdate(float* w, const float* g, size_t n, float lr) {
+  for (size_t i = 0; i < n; ++i) w[i] -= lr * g[i];
+}
+
+void rmspropUpdate(float* w, const float* g, float* ms, float* mom, size_t n, float lr, float decay, float momentum,
+                   float eps) {
+  for (size_t i = 0; i < n; ++i) {
+    const float s = ms[i] * decay + g[i] * g[i] * (1.f - decay);
+    ms[i] = s;
+    const float mo = mom[i] * momentum + lr * g[i] / std::sqrt(s + eps);
+    mom[i] = mo;
+    w[i] -= mo;
+  }
+}
+
+void im2col(const float* x, const Conv2DGeom& g, float* cols) {
+  const size_t rowLen = static_cast<size_t>(g.kH) * g.kW * g.inC;
+  const size_t perImage = static_cast<size_t>(g.outH) * g.outW * rowLen;
+  forBatch(g.batch, perImage, [&](int b) {
+    const float* xb = x + static_cast<size_t>(b) * g.inH * g.inW * g.inC;
+    float* out = cols + static_cast<size_t>(b) * perImage;
+    for (int oh = 0; oh < g.outH; ++oh) {
+      for (int ow = 0; ow < g.outW; ++ow) {
+        for (int kh = 0; kh < g.kH; ++kh) {
+          const int ih = oh * g.strideH + kh * g.dilH - g.padTop;
+          for (int kw = 0; kw < g.kW; ++kw) {
+            const int iw = ow * g.strideW + kw * g.dilW - g.padLeft;
+            if (ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW) {
+              std::memset(out, 0, sizeof(float) * g.inC);
+            } else {
+              std::memcpy(out, xb + (static_cast<size_t>(ih) * g.inW + iw) * g.inC, sizeof(float) * g.inC);
+            }
+            out += g.inC;
+          }
+        }
+      }
+    }
+  });
+}
+
+void col2im(const float* cols, const Conv2DGeom& g, float* dx) {
+  const size_t rowLen = static_cast<size_t>(g.kH) * g.kW * g.inC;
+  const size_t perImage = static_cast<size_t>(g.outH) * g.outW * rowLen;
+  const size_t imgSize = static_cast<size_t>(g.inH) * g.inW * g.inC;
+  forBatch(g.batch, perImage, [&](int b) {
+    float* xb = dx + static_cast<size_t>(b) * imgSize;
+    std::memset(xb, 0, sizeof(float) * imgSize);
+    const float* in = cols + static_cast<size_t>(b) * perImage;
+    for (int oh = 0; oh < g.outH; ++oh) {
+      for (int ow = 0; ow < g.outW; ++ow) {
+        for (int kh = 0; kh < g.kH; ++kh) {
+          const int ih = oh * g.strideH + kh * g.dilH - g.padTop;
+          for (int kw = 0; kw < g.kW; ++kw) {
+            const int iw = ow * g.strideW + kw * g.dilW - g.padLeft;
+            if (ih >= 0 && ih < g.inH && iw >= 0 && iw < g.inW) {
+              float* d = xb + (static_cast<size_t>(ih) * g.inW + iw) * g.inC;
+              for (int c = 0; c < g.inC; ++c) d[c] += in[c];
+            }
+            in += g.inC;
+          }
+        }
+      }
+    }
+  });
+}
+
+void maxPoolForward(const float* x, const Conv2DGeom& g, float* y, int32_t* argmax) {
+  const size_t imgSize = static_cast<size_t>(g.inH) * g.inW * g.inC;
+  const size_t outSize = static_cast<size_t>(g.outH) * g.outW * g.inC;
+  forBatch(g.batch, outSize * g.kH * g.kW, [&](int b) {
+    const size_t base = static_cast<size_t>(b) * imgSize;
+    float* yb = y + static_cast<size_t>(b) * outSize;
+    int32_t* ab = argmax + static_cast<size_t>(b) * outSize;
+    for (int oh = 0; oh < g.outH; ++oh) {
+      for (int ow = 0; ow < g.outW; ++ow) {
+        float* yo = yb + (static_cast<size_t>(oh) * g.outW + ow) * g.inC;
+        int32_t* ao = ab + (static_cast<size_t>(oh) * g.outW + ow) * g.inC;
+        for (int c = 0; c < g.inC; ++c) {
+          yo[c] = -std::numeric_limits<float>::infinity();
+          ao[c] = -1;
+        }
+        // Row-major window scan with a strict '>' keeps the first maximum, as TF.js's MaxPoolGrad does.
+        for (int kh = 0; kh < g.kH; ++kh) {
+          const int ih = oh * g.strideH + kh * g.dilH - g.padTop;
+          if (ih < 0 || ih >= g.inH) continue;
+          for (int kw = 0; kw < g.kW; ++kw) {
+            const int iw = ow * g.strideW + kw * g.dilW - g.padLeft;
+            if (iw < 0 || iw >= g.inW) continue;
+            const size_t off = base + (static_cast<size_t>(ih) * g.inW + iw) * g.inC;
+            const float* xi = x + off;
+            for (int c = 0; c < g.inC; ++c) {
+              if (xi[c] > yo[c] || ao[c] < 0) {
+                yo[c] = xi[c];
+                ao[c] = static_cast<int32_t>(off + c);
+              }
+            }
+          }
+        }
+        for (int c = 0; c < g.inC; ++c) {
+          if (ao[c] < 0) yo[c] = 0.f;
+        }
+      }
+    }
+  });
+}
+
+void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn) {
+  std::memset(dx, 0, nIn * sizeof(float));
+  for (size_t i = 0; i < nOut; ++i) {
+    const int32_t a = argmax[i];
+    if (a >= 0) dx[a] += dy[i];
+  }
+}
+
+}  // namespace studio
