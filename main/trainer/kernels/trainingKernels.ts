@@ -1,10 +1,16 @@
 /**
  * Fills the gaps in a backend's training kernels before a run starts, so that every template the
- * studio offers can train on every backend. Today that is the convolution filter gradient
- * (missing on wasm, very slow on cpu); the native TensorFlow backend needs nothing.
+ * studio offers can train on every backend, and train fast: the convolution filter gradient
+ * (missing on wasm, very slow on cpu) and, on wasm, matrix products with a transposed operand
+ * (a slow path there; they are most of a dense layer's backward pass) and the convolution input
+ * gradient (a plain loop there). The native TensorFlow backend needs nothing.
+ * (wasm's MaxPoolGrad is a loop too, ≈25% of a CNN step; rebuilt from vectorised kernels it was
+ * slower still, because broadcasting binary ops and rank-6 transposes are slow paths on wasm.)
  */
 import * as tf from '@tensorflow/tfjs'
+import { installBatchMatMulNoTranspose } from './batchMatMulNoTranspose'
 import { installConv2dBackpropFilter } from './conv2dBackpropFilter'
+import { installConv2dBackpropInput } from './conv2dBackpropInput'
 
 /** Kernels the studio's templates need when training (forward + backward). */
 export const TEMPLATE_TRAINING_KERNELS = [
@@ -18,8 +24,14 @@ export const TEMPLATE_TRAINING_KERNELS = [
  */
 export function installTrainingKernels(backendName: string): string[] {
   if (backendName !== 'wasm' && backendName !== 'cpu') return []
+  const changed = ['Conv2DBackpropFilter']
   installConv2dBackpropFilter(backendName)
-  return ['Conv2DBackpropFilter']
+  if (backendName === 'wasm') {
+    installBatchMatMulNoTranspose(backendName)
+    installConv2dBackpropInput(backendName)
+    changed.push('BatchMatMul', 'Conv2DBackpropInput')
+  }
+  return changed
 }
 
 /** Names from TEMPLATE_TRAINING_KERNELS that `backendName` still lacks (for diagnostics and tests). */

@@ -2,6 +2,7 @@ import { describe, expect, it, beforeAll } from 'vitest'
 import * as tf from '@tensorflow/tfjs'
 import { selectBackend } from '../../../main/trainer/backend'
 import { installConv2dBackpropFilter } from '../../../main/trainer/kernels/conv2dBackpropFilter'
+import { installConv2dBackpropInput } from '../../../main/trainer/kernels/conv2dBackpropInput'
 import { missingTrainingKernels } from '../../../main/trainer/kernels/trainingKernels'
 import { createRng } from '../../../main/datasets/seededRandom'
 
@@ -33,7 +34,7 @@ function relErr(a: Float32Array, b: Float32Array): number {
   return Math.sqrt(num / Math.max(den, 1e-30))
 }
 
-describe('Conv2DBackpropFilter from a forward convolution', () => {
+describe('convolution gradients from forward convolutions (wasm)', () => {
   beforeAll(async () => {
     // Load the wasm backend (selectBackend also installs our kernels on wasm, never on cpu here).
     const info = await selectBackend('wasm')
@@ -42,6 +43,8 @@ describe('Conv2DBackpropFilter from a forward convolution', () => {
 
   it('the wasm backend has every kernel the templates need to train', () => {
     expect(missingTrainingKernels('wasm')).toEqual([])
+    // The faster input gradient is in place too (installing again is a no-op).
+    expect(installConv2dBackpropInput('wasm')).toBe(false)
   })
 
   const rng = createRng(42)
@@ -71,6 +74,29 @@ describe('Conv2DBackpropFilter from a forward convolution', () => {
     expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers) // no leaked intermediates
     expect(got.dw.length).toBe(ref.dw.length)
     expect(relErr(got.dw, ref.dw)).toBeLessThan(1e-4)
+  })
+
+  it.each(cases)('the input gradient matches the cpu one: %o', async (k) => {
+    const xv = rand(k.b * k.h * k.w * k.c, rng)
+    const wv = rand(k.kh * k.kw * k.c * k.o, rng)
+    const inputGrad = async (backend: string, g: Float32Array | null) => {
+      await tf.setBackend(backend)
+      return tf.tidy(() => {
+        const x = tf.tensor4d(xv, [k.b, k.h, k.w, k.c])
+        const w = tf.tensor4d(wv, [k.kh, k.kw, k.c, k.o])
+        const y = tf.conv2d(x, w, k.s, k.pad)
+        const gt = g ? tf.tensor(g, y.shape) : tf.onesLike(y)
+        const dx = tf.grad((xx: tf.Tensor) => tf.sum(tf.mul(tf.conv2d(xx as tf.Tensor4D, w, k.s, k.pad), gt)))(x)
+        return { dx: dx.dataSync() as Float32Array, n: y.size }
+      })
+    }
+    const { n } = await inputGrad('cpu', null)
+    const gv = rand(n, rng)
+    const ref = await inputGrad('cpu', gv)
+    const before = tf.memory()
+    const got = await inputGrad('wasm', gv)
+    expect(tf.memory().numDataBuffers).toBe(before.numDataBuffers)
+    expect(relErr(got.dx, ref.dx)).toBeLessThan(1e-4)
   })
 
   it('also replaces the slow cpu kernel and still matches the original', async () => {
