@@ -71,26 +71,38 @@ async function train(argv: string[]): Promise<number> {
   if (!tty && !args.json) out(`run ${run.id}: training ${run.name} (${total} steps)\n`)
   let epoch = 0
   const last: Record<string, number> = {}
+  // Epoch metrics by epoch number: one message may carry several epochs (fast runs) or half of one.
+  const epochRows = new Map<number, Record<string, number>>()
   const off = core.hub.subscribe((event, payload) => {
     if (event !== 'runs:didMetrics') return
     const { runId, batch } = payload as { runId: string; batch: MetricBatch }
     if (runId !== run.id) return
-    let epochEnd = false
     let maxStep = -1
     for (let i = 0; i < batch.name.length; i++) {
-      last[batch.name[i]!] = batch.value[i]!
-      if (batch.name[i] === METRIC.loss) { epoch++; epochEnd = true }
+      const name = batch.name[i]!
+      last[name] = batch.value[i]!
       maxStep = Math.max(maxStep, batch.step[i]!)
+      if (name.startsWith('epoch/')) {
+        const e = batch.epoch[i]!
+        let row = epochRows.get(e)
+        if (!row) epochRows.set(e, row = {})
+        row[name] = batch.value[i]!
+      }
     }
-    const values = {
+    for (const [e, row] of [...epochRows].sort((a, b) => a[0] - b[0])) {
+      // samples/s is the last metric the trainer logs for an epoch: the row is complete.
+      if (row[METRIC.samplesPerSec] === undefined) continue
+      epochRows.delete(e)
+      epoch = Math.max(epoch, e)
+      if (!tty && !args.json) {
+        out(`epoch ${e}/${args.config.epochs}  loss ${fmt(row[METRIC.loss])}  acc ${fmt(row[METRIC.acc])}  ` +
+          `val_loss ${fmt(row[METRIC.valLoss])}  val_acc ${fmt(row[METRIC.valAcc])}  ${Math.round(row[METRIC.samplesPerSec]!)} samples/s\n`)
+      }
+    }
+    bar?.update(Math.min(total, maxStep + 1), {
       epoch, epochs: args.config.epochs, loss: fmt(last[METRIC.batchLoss]), valAcc: fmt(last[METRIC.valAcc]),
       sps: last[METRIC.samplesPerSec] !== undefined ? Math.round(last[METRIC.samplesPerSec]!) : '—'
-    }
-    bar?.update(Math.min(total, maxStep + 1), values)
-    if (!tty && !args.json && epochEnd) {
-      out(`epoch ${epoch}/${args.config.epochs}  loss ${fmt(last[METRIC.loss])}  acc ${fmt(last[METRIC.acc])}  ` +
-        `val_loss ${fmt(last[METRIC.valLoss])}  val_acc ${fmt(last[METRIC.valAcc])}  ${values.sps} samples/s\n`)
-    }
+    })
   })
   let interrupts = 0
   const onSigint = () => {

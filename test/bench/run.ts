@@ -16,7 +16,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
-import type { MetricBatch } from '../../preload/contract/types'
+import type { MetricBatch, ModelSpec } from '../../preload/contract/types'
 import { writeCache } from '../../main/datasets/cache'
 import { openDatabase } from '../../main/storage/db'
 import { MetricsRepo } from '../../main/storage/metricsRepo'
@@ -56,7 +56,7 @@ function syntheticMnistLike(n: number, seed = 1): { x: Float32Array; y: Int32Arr
   return { x, y }
 }
 
-const MLP = { template: 'mlp', hidden: [256, 128], activation: 'relu' } as const
+const MLP: ModelSpec = { template: 'mlp', hidden: [256, 128], activation: 'relu' }
 const header = { inputShape: [784], numClasses: 10, task: 'classification' as const }
 
 /** Bare model.fit, one epoch at a time: samples/s per epoch. */

@@ -70,7 +70,12 @@ describe('headless server', () => {
     expect(index.status).toBe(200)
     expect(index.headers['content-security-policy']).toMatch(/default-src 'self'; script-src 'self'/)
     expect((await get('/../secret.txt')).status).toBeGreaterThanOrEqual(400)
-    expect((await get('/%2e%2e/secret.txt')).status).toBe(403)
+    const dotted = await get('/%2e%2e/secret.txt')
+    expect(dotted.status).toBe(404)
+    expect(dotted.body).not.toContain('do not serve')
+    const slashed = await get('/..%2fsecret.txt')
+    expect(slashed.status).toBe(403)
+    expect(slashed.body).not.toContain('do not serve')
     expect((await get('/nope.js')).status).toBe(404)
   })
 
