@@ -44,6 +44,48 @@ function tryRebuildSqliteForElectron() {
   return { ok: r.status === 0, why: out.slice(0, 200) }
 }
 
+// The training engine's native kernels (main/trainer/native, Node-API so one build serves Node and
+// Electron). Built with the node-gyp that ships inside npm (npm hands its path to scripts as
+// npm_config_node_gyp) rather than a devDependency: nothing to download, and it is the same
+// node-gyp `npm rebuild` would use. Without a C++ toolchain or Node headers this fails, the
+// trainer then loads a prebuild (prebuilds/<platform>-<arch>) or runs its portable kernels.
+function nodeGypPath() {
+  const fromNpm = process.env.npm_config_node_gyp
+  if (fromNpm && existsSync(fromNpm)) return fromNpm
+  const execPath = process.env.npm_execpath
+  if (execPath) {
+    const cand = path.join(path.dirname(execPath), '..', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
+    if (existsSync(cand)) return cand
+  }
+  const beside = path.join(path.dirname(process.execPath), '..', 'lib', 'node_modules', 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')
+  return existsSync(beside) ? beside : null
+}
+
+function tryBuildNativeKernels() {
+  const dir = path.join(root, 'main/trainer/native')
+  if (!existsSync(path.join(dir, 'binding.gyp'))) return { ok: false, why: 'sources not present' }
+  if (process.env.STUDIO_SKIP_NATIVE_BUILD) return { ok: false, why: 'STUDIO_SKIP_NATIVE_BUILD is set' }
+  const gyp = nodeGypPath()
+  if (!gyp) return { ok: false, why: 'node-gyp not found' }
+  const r = spawnSync(process.execPath, [gyp, 'rebuild', '--directory', dir], {
+    cwd: root, encoding: 'utf8', timeout: 300_000, stdio: ['ignore', 'pipe', 'pipe']
+  })
+  if (r.status === 0 && existsSync(path.join(dir, 'build', 'Release', 'studio_kernels.node'))) return { ok: true }
+  const lines = `${r.stderr ?? ''}\n${r.stdout ?? ''}`.split('\n').map((l) => l.trim()).filter(Boolean)
+  const err = lines.find((l) => /error|not found|ENOTFOUND|EAI_AGAIN/i.test(l)) ?? lines[lines.length - 1] ?? (r.error ? String(r.error.message) : `exit ${r.status}`)
+  return { ok: false, why: err.slice(0, 200) }
+}
+
+try {
+  const nk = tryBuildNativeKernels()
+  const platformDir = path.join(root, 'main/trainer/native/prebuilds', `${process.platform}-${process.arch}`)
+  say(nk.ok ? 'native training kernels built (main/trainer/native).' :
+    existsSync(platformDir) ? `native training kernels not built (${nk.why}); the prebuilt ones for ${process.platform}-${process.arch} will be used.` :
+      `native training kernels not built (${nk.why}); training uses the portable WebAssembly kernels (slower).`)
+} catch (e) {
+  say(`native kernel build skipped: ${e instanceof Error ? e.message : String(e)}`)
+}
+
 try {
   const bin = tryElectronBinary()
   if (!bin.ok) {

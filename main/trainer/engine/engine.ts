@@ -484,6 +484,20 @@ export class FastEngine {
     return la
   }
 
+  /**
+   * Loss and the gradient of every trainable variable (model.trainableWeights order) on rows
+   * [0, n) of x/y, without updating anything. For gradient checks; copies the gradients.
+   */
+  gradients(x: Float32Array, y: Float32Array, n: number): { loss: number; grads: Float32Array[] } {
+    if (n < 1 || n > this.batchSize) throw new RangeError(`batch of ${n} rows; the engine holds ${this.batchSize}`)
+    if (!this.targets) this.targets = new Float32Array(this.batchSize * this.outputSize)
+    this.gather(x, null, 0, n, this.acts[0]!, this.inputSize)
+    this.gather(y, null, 0, n, this.targets, this.outputSize)
+    const la = this.lossAndGrad(this.forward(n, false), this.targets, n, this.grads[this.steps.length]!)
+    this.backward(n)
+    return { loss: la.loss, grads: this.params.map((p) => p.grad.slice()) }
+  }
+
   /** Loss/accuracy of rows [0, count) of x/y without training (chunks of batchSize). */
   evaluate(x: Float32Array, y: Float32Array, count: number): LossAcc {
     if (!this.targets) this.targets = new Float32Array(this.batchSize * this.outputSize)

@@ -1,7 +1,9 @@
 /**
  * Picks the engine's kernel set for this process, fastest first:
  *   1. native    — the Node-API addon (AVX2/FMA or generic C++, multi-threaded), see native/loader.ts;
- *   2. portable  — plain TypeScript (always there).
+ *   2. wasm-simd — the TypeScript kernels with a WebAssembly SIMD sgemm (the "portable path":
+ *                  what runs where the addon is missing, failed to load, or STUDIO_NO_NATIVE=1);
+ *   3. portable  — plain TypeScript (always there; the reference the others are tested against).
  * and decides how many threads it may use. Called once per trainer process; the answer is cached.
  *
  * Threads: STUDIO_TRAINER_THREADS (set by whoever starts several trainers at once, e.g. the HPO
@@ -13,6 +15,7 @@ import os from 'node:os'
 import { loadNativeAddon, type NativeAddon } from '../native/loader'
 import type { Kernels } from './kernelTypes'
 import { portableKernels } from './portableKernels'
+import { createWasmKernels } from './wasmKernels'
 
 /** Which kernels run, and why not a faster one: goes into BackendInfo and the run record. */
 export interface KernelChoice {
@@ -65,28 +68,46 @@ function wrapNative(addon: NativeAddon): Kernels {
   return k
 }
 
-let choice: KernelChoice | null = null
+/** Which kernel set to use: the best available, or one named (tests, benchmarks). */
+export type KernelPreference = 'auto' | 'native' | 'wasm-simd' | 'portable'
+
+const cache = new Map<KernelPreference, KernelChoice>()
+let wasm: ReturnType<typeof createWasmKernels> | null = null
+
+function portableChoice(nativeUnavailable: string): KernelChoice {
+  wasm ??= createWasmKernels()
+  return wasm.ok
+    ? { kernels: wasm.kernels, nativeUnavailable }
+    : { kernels: portableKernels, nativeUnavailable: `${nativeUnavailable}; ${wasm.reason}` }
+}
 
 /**
- * The kernel set for this process (cached), with its thread count set from resolveThreads(threads).
- * `preferPortable` forces the TypeScript kernels (tests; the STUDIO_NO_NATIVE=1 env does the same
- * for a whole process). Never throws.
+ * The kernel set for this process (cached per preference), with its thread count set from
+ * resolveThreads(threads). 'native' falls back like 'auto' when the addon cannot load (the reason
+ * is in nativeUnavailable). Never throws.
  */
-export function chooseKernels(opts: { threads?: number; preferPortable?: boolean } = {}): KernelChoice {
-  if (opts.preferPortable) return { kernels: portableKernels, nativeUnavailable: 'portable kernels requested' }
-  if (!choice) {
-    const load = loadNativeAddon()
-    choice = load.ok
-      ? { kernels: wrapNative(load.addon), nativeFile: load.file }
-      : { kernels: portableKernels, nativeUnavailable: load.reason }
+export function chooseKernels(opts: { threads?: number; prefer?: KernelPreference } = {}): KernelChoice {
+  const pref = opts.prefer ?? 'auto'
+  let c = cache.get(pref)
+  if (!c) {
+    if (pref === 'portable') {
+      c = { kernels: portableKernels, nativeUnavailable: 'TypeScript kernels requested' }
+    } else if (pref === 'wasm-simd') {
+      c = portableChoice('WebAssembly kernels requested')
+    } else {
+      const load = loadNativeAddon()
+      c = load.ok ? { kernels: wrapNative(load.addon), nativeFile: load.file } : portableChoice(load.reason)
+    }
+    cache.set(pref, c)
   }
-  choice.kernels.setThreads(resolveThreads(opts.threads))
-  return choice
+  c.kernels.setThreads(resolveThreads(opts.threads))
+  return c
 }
 
 /** For tests: forget the cached choice. */
 export function resetKernelChoiceForTests(): void {
-  choice = null
+  cache.clear()
+  wasm = null
 }
 
 /** One line for the UI and the run record, e.g. "studio engine: native sgemm (avx2-fma), 2 threads". */
