@@ -62,3 +62,38 @@ describe('recordLatency', () => {
     expect(w.__studioLatency![w.__studioLatency!.length - 1]).toBe(10_049)
   })
 })
+
+describe('decimation', async () => {
+  const { decimateForView, decimateRange, lowerBound } = await import('../../renderer/src/lib/decimate')
+  const pts = Array.from({ length: 100_000 }, (_, i): [number, number] => [i, Math.sin(i / 100)])
+  pts[54_321] = [54_321, 99] // a spike must survive decimation
+
+  it('returns small series untouched (same array, no copy)', () => {
+    const small = pts.slice(0, 500)
+    expect(decimateForView(small, 0, 499, 1000, 100)).toBe(small)
+  })
+
+  it('bounds the output, keeps order, the ends and the spike', () => {
+    const out = decimateForView(pts, 0, 99_999, 1000, 100)
+    expect(out.length).toBeLessThanOrEqual(2 * 1000 + 4 * 100 + 3)
+    expect(out[0]).toEqual([0, 0])
+    expect(out[out.length - 1]).toEqual(pts[99_999])
+    for (let i = 1; i < out.length; i++) expect(out[i]![0]).toBeGreaterThan(out[i - 1]![0])
+    expect(out.some((p) => p[1] === 99)).toBe(true)
+  })
+
+  it('keeps every point inside a narrow zoom window', () => {
+    const out = decimateForView(pts, 50_000, 50_500, 1000, 100)
+    const inside = out.filter((p) => p[0] >= 50_000 && p[0] <= 50_500)
+    expect(inside.length).toBe(501)
+  })
+
+  it('finds lower bounds and decimates ranges by min/max', () => {
+    expect(lowerBound(pts, -5)).toBe(0)
+    expect(lowerBound(pts, 10.5)).toBe(11)
+    expect(lowerBound(pts, 1e9)).toBe(pts.length)
+    const out: [number, number][] = []
+    decimateRange([[0, 1], [1, 5], [2, 0], [3, 2], [4, 3], [5, 1], [6, 7], [7, 0]], 0, 8, 2, out)
+    expect(out).toEqual([[1, 5], [2, 0], [6, 7], [7, 0]])
+  })
+})

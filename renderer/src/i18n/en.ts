@@ -21,7 +21,9 @@ export default {
     hintTitle: 'How to get a faster backend',
     fallback: 'Why not a faster one: {reason}',
     names: { 'tensorflow-gpu': 'TensorFlow (CUDA GPU)', tensorflow: 'TensorFlow (CPU)', wasm: 'WebAssembly', cpu: 'Plain JavaScript (CPU)' },
-    fastest: 'This is the fastest backend available.'
+    fastest: 'This is the fastest backend available.',
+    banner: 'Training runs on {name} ({device}). A faster backend is available.',
+    howTo: 'How?'
   },
   home: {
     title: 'Datasets',

@@ -23,7 +23,9 @@ const ko: typeof en = {
     hintTitle: '더 빠른 백엔드를 쓰려면',
     fallback: '더 빠른 백엔드를 쓰지 못한 이유: {reason}',
     names: { 'tensorflow-gpu': 'TensorFlow (CUDA GPU)', tensorflow: 'TensorFlow (CPU)', wasm: 'WebAssembly', cpu: '순수 JavaScript (CPU)' },
-    fastest: '사용할 수 있는 가장 빠른 백엔드입니다.'
+    fastest: '사용할 수 있는 가장 빠른 백엔드입니다.',
+    banner: '지금은 {name}({device})에서 학습합니다. 더 빠른 백엔드를 쓸 수 있습니다.',
+    howTo: '방법 보기'
   },
   home: {
     title: '데이터셋',
