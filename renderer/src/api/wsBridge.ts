@@ -197,7 +197,8 @@ export class WsBridge implements StudioBridge {
       }
     }
     socket.onmessage = (ev) => { if (this.socket === socket) this.handleFrame(ev.data) }
-    socket.onerror = () => { this.lastError = 'connection error' }
+    // The browser tells scripts nothing about why a socket failed; onclose carries what there is.
+    socket.onerror = () => {}
     socket.onclose = (ev) => {
       if (this.socket !== socket) return
       this.socket = null
