@@ -21,7 +21,10 @@ function electronBinary(): { path: string } | { why: string } {
     return { why: 'the electron package did not return a binary path' }
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0]! : String(e)
-    return { why: `the Electron binary is not installed (${msg})` }
+    return {
+      why: `the Electron binary is not installed — its download failed or was skipped at npm install (${msg}). ` +
+        'With internet access, run "node node_modules/electron/install.js" to get it'
+    }
   }
 }
 
