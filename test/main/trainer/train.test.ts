@@ -129,8 +129,11 @@ describe('runTraining', () => {
       return r.series(METRIC.batchLoss).map((p) => p.value)
     }
     const a = await losses(5)
+    const before = tf.memory().numTensors
     expect(await losses(5)).toEqual(a)
     expect(await losses(6)).not.toEqual(a)
+    // Nothing leaks from one run to the next (a long run would otherwise grow without bound).
+    expect(tf.memory().numTensors).toBe(before)
   })
 
   it('the digits CNN reaches ≥ 95% validation accuracy in 2 epochs (conv gradients on wasm)', async () => {
