@@ -25,7 +25,7 @@ const WASM_PKG = '@tensorflow/tfjs-backend-wasm'
 
 /** How to get each native backend, said once so the UI, the CLI and errors say the same thing. */
 export const INSTALL_HINTS = {
-  'tensorflow-gpu': `run \`npm install ${GPU_PKG}\` on a machine with an NVIDIA GPU, CUDA 11.8 and cuDNN 8.6 (Linux x64 or Windows x64)`,
+  'tensorflow-gpu': `run \`npm install ${GPU_PKG}\` on Linux x64 or Windows x64 with an NVIDIA GPU (driver ≥ 450), CUDA 11.2 and cuDNN 8.1 — the versions libtensorflow 2.9 in tfjs-node-gpu 4.22 is built for`,
   tensorflow: `run \`npm install ${NODE_PKG}\` where it can download libtensorflow (internet access, Linux/macOS/Windows x64 or macOS arm64)`
 } as const
 
@@ -157,7 +157,7 @@ async function tryBackend(tf: Tf, name: BackendName): Promise<LoadResult> {
       if (!r.ok) return r
       if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: `${GPU_PKG} loaded but its backend did not initialise` }
       const usingGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true
-      if (!usingGpu) return { ok: false, reason: `${GPU_PKG} is installed but no CUDA GPU answered (check the NVIDIA driver, CUDA 11.8 and cuDNN 8.6)` }
+      if (!usingGpu) return { ok: false, reason: `${GPU_PKG} is installed but no CUDA GPU answered (check the NVIDIA driver ≥ 450, CUDA 11.2 and cuDNN 8.1 on the library path)` }
       return { ok: true }
     }
     case 'tensorflow': {
