@@ -403,7 +403,8 @@ export class FastEngine {
         case 'conv': {
           const rows = n * s.rowsPerImage
           s.geom[0] = n
-          K.actBackward(dy, y, dy, rows * s.filters, s.act, s.alpha)
+          // A following max pool already applied relu's gradient (see the 'pool' case).
+          if (!this.poolTakesRelu(i + 1)) K.actBackward(dy, y, dy, rows * s.filters, s.act, s.alpha)
           // cols still holds this batch's im2col from the forward pass.
           K.sgemm(true, false, s.patch, s.filters, rows, 1, s.cols, 0, s.patch, dy, 0, s.filters, 0, s.w.grad, 0, s.filters)
           if (s.b) K.colSum(dy, rows, s.filters, s.b.grad)
@@ -413,9 +414,13 @@ export class FastEngine {
           }
           break
         }
-        case 'pool':
-          if (needDx) K.maxPoolBackward(dy.subarray(0, n * (dy.length / this.batchSize)), s.argmax, dx.subarray(0, n * (dx.length / this.batchSize)))
+        case 'pool': {
+          if (!needDx) break
+          const len = n * (dx.length / this.batchSize)
+          K.maxPoolBackward(dy.subarray(0, n * (dy.length / this.batchSize)), s.argmax, dx.subarray(0, len),
+            this.poolTakesRelu(i) ? x.subarray(0, len) : null)
           break
+        }
         case 'act': {
           if (!needDx) break
           const len = n * (y.length / this.batchSize)
@@ -433,6 +438,16 @@ export class FastEngine {
           break
       }
     }
+  }
+
+  /**
+   * Whether step `i` is a max pool right after a relu conv/dense: its backward then applies the
+   * relu gradient while scattering (one pass over the large conv output instead of two).
+   */
+  private poolTakesRelu(i: number): boolean {
+    const s = this.steps[i]
+    const p = this.steps[i - 1]
+    return s?.kind === 'pool' && (p?.kind === 'conv' || p?.kind === 'dense') && p.act === ACT.relu && !(p.kind === 'dense' && p.softmax)
   }
 
   /** Applies the optimizer to every parameter (one fused kernel call per variable). */

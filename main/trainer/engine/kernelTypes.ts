@@ -66,6 +66,9 @@ export interface Kernels {
   col2im(cols: Float32Array, g: ConvGeom, dx: Float32Array): void
   /** Max pool with the flat input index of each max. */
   maxPoolForward(x: Float32Array, g: ConvGeom, y: Float32Array, argmax: Int32Array): void
-  /** dx (overwritten) = scatter of dy through argmax. */
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array): void
+  /**
+   * dx (overwritten) = scatter of dy through argmax. With reluOut (the pool's input when a relu
+   * produced it) relu's gradient is applied in the same pass: entries where reluOut ≤ 0 get 0.
+   */
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, reluOut?: Float32Array | null): void
 }

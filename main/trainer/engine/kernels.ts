@@ -63,7 +63,7 @@ function wrapNative(addon: NativeAddon): Kernels {
     im2col: addon.im2col,
     col2im: addon.col2im,
     maxPoolForward: addon.maxPoolForward,
-    maxPoolBackward: addon.maxPoolBackward
+    maxPoolBackward: (dy, argmax, dx, reluOut) => addon.maxPoolBackward(dy, argmax, dx, reluOut ?? null)
   }
   return k
 }

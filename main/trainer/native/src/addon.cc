@@ -311,14 +311,16 @@ napi_value MaxPoolForward(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
-// maxPoolBackward(dy, argmax, dx): argmax entries must index dx.
+// maxPoolBackward(dy, argmax, dx, reluOut?): argmax entries must index dx (and reluOut).
 napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
-  ARGS(3)
-  size_t ly = 0, la = 0, lx = 0;
+  ARGS(4)
+  size_t ly = 0, la = 0, lx = 0, lr = 0;
   const float* dy = c.f32(0, &ly);
   const int32_t* am = c.i32(1, &la);
   float* dx = c.f32(2, &lx);
+  const float* relu = c.isNull(3) || argc < 4 ? nullptr : c.f32(3, &lr);
   c.need(la, ly, "maxPoolBackward: argmax is too small");
+  if (relu) c.need(lr, lx, "maxPoolBackward: reluOut is too small");
   if (c.failed) return nullptr;
   for (size_t i = 0; i < ly; ++i) {
     if (am[i] >= 0 && static_cast<size_t>(am[i]) >= lx) {
@@ -326,7 +328,7 @@ napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
       return nullptr;
     }
   }
-  studio::maxPoolBackward(dy, am, ly, dx, lx);
+  studio::maxPoolBackward(dy, am, ly, dx, lx, relu);
   return undefinedValue(env);
 }
 

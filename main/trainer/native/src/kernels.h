@@ -63,7 +63,10 @@ void im2col(const float* x, const Conv2DGeom& g, float* cols);
 void col2im(const float* cols, const Conv2DGeom& g, float* dx);
 /** Max pool, NHWC; argmax[i] is the flat input index of output i's max (−1 if the window was empty). */
 void maxPoolForward(const float* x, const Conv2DGeom& g, float* y, int32_t* argmax);
-/** dx (overwritten, size batch·inH·inW·inC) = scatter of dy through argmax. */
-void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn);
+/**
+ * dx (overwritten, size batch·inH·inW·inC) = scatter of dy through argmax. With reluOut (the
+ * pool's input, a relu output) it also applies relu's gradient: entries where reluOut ≤ 0 get 0.
+ */
+void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* reluOut);
 
 }  // namespace studio

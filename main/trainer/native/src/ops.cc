@@ -133,19 +133,34 @@ void rmspropUpdate(float* w, const float* g, float* ms, float* mom, size_t n, fl
 void im2col(const float* x, const Conv2DGeom& g, float* cols) {
   const size_t rowLen = static_cast<size_t>(g.kH) * g.kW * g.inC;
   const size_t perImage = static_cast<size_t>(g.outH) * g.outW * rowLen;
+  const size_t span = static_cast<size_t>(g.kW) * g.inC;  // one kernel row, contiguous when dilW == 1
   forBatch(g.batch, perImage, [&](int b) {
     const float* xb = x + static_cast<size_t>(b) * g.inH * g.inW * g.inC;
     float* out = cols + static_cast<size_t>(b) * perImage;
     for (int oh = 0; oh < g.outH; ++oh) {
       for (int ow = 0; ow < g.outW; ++ow) {
+        const int iw0 = ow * g.strideW - g.padLeft;
+        const bool rowInside = g.dilW == 1 && iw0 >= 0 && iw0 + g.kW <= g.inW;
         for (int kh = 0; kh < g.kH; ++kh) {
           const int ih = oh * g.strideH + kh * g.dilH - g.padTop;
+          if (ih < 0 || ih >= g.inH) {
+            std::memset(out, 0, sizeof(float) * span);
+            out += span;
+            continue;
+          }
+          const float* xrow = xb + static_cast<size_t>(ih) * g.inW * g.inC;
+          if (rowInside) {
+            // The common case (no padding in this row): one copy of kW·inC floats.
+            std::memcpy(out, xrow + static_cast<size_t>(iw0) * g.inC, sizeof(float) * span);
+            out += span;
+            continue;
+          }
           for (int kw = 0; kw < g.kW; ++kw) {
-            const int iw = ow * g.strideW + kw * g.dilW - g.padLeft;
-            if (ih < 0 || ih >= g.inH || iw < 0 || iw >= g.inW) {
+            const int iw = iw0 + kw * g.dilW;
+            if (iw < 0 || iw >= g.inW) {
               std::memset(out, 0, sizeof(float) * g.inC);
             } else {
-              std::memcpy(out, xb + (static_cast<size_t>(ih) * g.inW + iw) * g.inC, sizeof(float) * g.inC);
+              std::memcpy(out, xrow + static_cast<size_t>(iw) * g.inC, sizeof(float) * g.inC);
             }
             out += g.inC;
           }
@@ -184,45 +199,68 @@ void col2im(const float* cols, const Conv2DGeom& g, float* dx) {
 void maxPoolForward(const float* x, const Conv2DGeom& g, float* y, int32_t* argmax) {
   const size_t imgSize = static_cast<size_t>(g.inH) * g.inW * g.inC;
   const size_t outSize = static_cast<size_t>(g.outH) * g.outW * g.inC;
+  const int C = g.inC;
   forBatch(g.batch, outSize * g.kH * g.kW, [&](int b) {
     const size_t base = static_cast<size_t>(b) * imgSize;
     float* yb = y + static_cast<size_t>(b) * outSize;
     int32_t* ab = argmax + static_cast<size_t>(b) * outSize;
     for (int oh = 0; oh < g.outH; ++oh) {
       for (int ow = 0; ow < g.outW; ++ow) {
-        float* yo = yb + (static_cast<size_t>(oh) * g.outW + ow) * g.inC;
-        int32_t* ao = ab + (static_cast<size_t>(oh) * g.outW + ow) * g.inC;
-        for (int c = 0; c < g.inC; ++c) {
-          yo[c] = -std::numeric_limits<float>::infinity();
-          ao[c] = -1;
-        }
-        // Row-major window scan with a strict '>' keeps the first maximum, as TF.js's MaxPoolGrad does.
+        float* __restrict yo = yb + (static_cast<size_t>(oh) * g.outW + ow) * C;
+        int32_t* __restrict ao = ab + (static_cast<size_t>(oh) * g.outW + ow) * C;
+        // The first in-range window element initialises the output; later ones compare with a
+        // strict '>' (row-major scan), which keeps the first maximum as TF.js's MaxPoolGrad does.
+        bool first = true;
         for (int kh = 0; kh < g.kH; ++kh) {
           const int ih = oh * g.strideH + kh * g.dilH - g.padTop;
           if (ih < 0 || ih >= g.inH) continue;
           for (int kw = 0; kw < g.kW; ++kw) {
             const int iw = ow * g.strideW + kw * g.dilW - g.padLeft;
             if (iw < 0 || iw >= g.inW) continue;
-            const size_t off = base + (static_cast<size_t>(ih) * g.inW + iw) * g.inC;
-            const float* xi = x + off;
-            for (int c = 0; c < g.inC; ++c) {
-              if (xi[c] > yo[c] || ao[c] < 0) {
+            const size_t off = base + (static_cast<size_t>(ih) * g.inW + iw) * C;
+            const float* __restrict xi = x + off;
+            const int32_t o = static_cast<int32_t>(off);
+            if (first) {
+              for (int c = 0; c < C; ++c) {
                 yo[c] = xi[c];
-                ao[c] = static_cast<int32_t>(off + c);
+                ao[c] = o + c;
+              }
+              first = false;
+            } else {
+              // Branch-free (mask and blend) so the compiler vectorises it: with a branch, random
+              // data mispredicts half the time and the loop runs ~5× slower.
+              for (int c = 0; c < C; ++c) {
+                const float v = xi[c];
+                const float cur = yo[c];
+                const int32_t m = -static_cast<int32_t>(v > cur);
+                yo[c] = v > cur ? v : cur;
+                ao[c] = (ao[c] & ~m) | ((o + c) & m);
               }
             }
           }
         }
-        for (int c = 0; c < g.inC; ++c) {
-          if (ao[c] < 0) yo[c] = 0.f;
+        if (first) {
+          for (int c = 0; c < C; ++c) {
+            yo[c] = 0.f;
+            ao[c] = -1;
+          }
         }
       }
     }
   });
 }
 
-void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn) {
+void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* reluOut) {
   std::memset(dx, 0, nIn * sizeof(float));
+  if (reluOut) {
+    // Fused with the gradient of the relu that produced the pool's input: a window's max that
+    // relu clamped to 0 passes no gradient. Saves a full pass over the (large) conv output.
+    for (size_t i = 0; i < nOut; ++i) {
+      const int32_t a = argmax[i];
+      if (a >= 0 && reluOut[a] > 0.f) dx[a] += dy[i];
+    }
+    return;
+  }
   for (size_t i = 0; i < nOut; ++i) {
     const int32_t a = argmax[i];
     if (a >= 0) dx[a] += dy[i];
