@@ -76,11 +76,22 @@ export interface EngineChoice {
  * `threads` is the run's setting (STUDIO_TRAINER_THREADS overrides it, see kernels.ts).
  * STUDIO_ENGINE=tfjs turns the engine off (comparisons, bug reports). Never throws.
  */
-export function chooseEngine(model: tf.LayersModel, opts: { batchSize: number; threads?: number; seed?: number; prefer?: KernelPreference }): EngineChoice {
+export function chooseEngine(model: tf.LayersModel, opts: {
+  batchSize: number; threads?: number; seed?: number; prefer?: KernelPreference
+  /** The TF.js backend model.fit would run on ('wasm', 'cpu', …): decides the portable conv case. */
+  backend?: string
+}): EngineChoice {
   if (process.env['STUDIO_ENGINE'] === 'tfjs') return { engine: null, id: 'tfjs', description: 'TF.js model.fit (STUDIO_ENGINE=tfjs)' }
   const plan = FastEngine.plan(model)
   if (!plan.ok) return { engine: null, id: 'tfjs', description: `TF.js model.fit (the studio engine does not support ${plan.reason})` }
   const k = chooseKernels({ threads: opts.threads, prefer: opts.prefer })
+  // Without the addon, convolutions run faster through the wasm backend's XNNPACK (model.fit with
+  // the engine's matmul kernels installed) than through the portable im2col: measured 2× on the
+  // studio's CNN. Dense models are the other way round (the portable engine is ~3× faster).
+  const hasConv = model.layers.some((l) => l.getClassName() === 'Conv2D')
+  if (k.kernels.name !== 'native' && hasConv && opts.backend === 'wasm' && opts.prefer === undefined) {
+    return { engine: null, id: 'tfjs', description: `TF.js model.fit on wasm with the studio's matmul kernels (faster than the portable engine for convolutions; native kernels unavailable: ${k.nativeUnavailable ?? '?'})` }
+  }
   try {
     const engine = FastEngine.create(model, { batchSize: opts.batchSize, kernels: k.kernels, seed: opts.seed })
     const why = k.nativeUnavailable ? ` (native kernels unavailable: ${k.nativeUnavailable})` : ''

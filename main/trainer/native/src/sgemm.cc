@@ -32,8 +32,14 @@ namespace {
 
 constexpr int MR = 6;
 constexpr int NR = 16;
-constexpr int KC = 256;
-constexpr int MC = 96;   // multiple of MR: 96×256 floats = 96 KiB of packed A, L2-resident
+#ifndef STUDIO_KC
+#define STUDIO_KC 256
+#endif
+#ifndef STUDIO_MC
+#define STUDIO_MC 96
+#endif
+constexpr int KC = STUDIO_KC;
+constexpr int MC = STUDIO_MC;  // multiple of MR: 96×256 floats = 96 KiB of packed A, L2-resident
 constexpr int NC = 4080; // multiple of NR
 
 std::atomic<int> gForceGeneric{0};
@@ -244,13 +250,17 @@ void sgemmSerial(bool tA, bool tB, int M, int N, int K, float alpha, const float
     return;
   }
   const int ncMax = std::min(NC, (N + NR - 1) / NR * NR);
-  const int kcMax = std::min(KC, K);
+  // Split K into equal blocks (784 → 4 × 196, not 256+256+256+16): a short last block pays the
+  // full packing and C-update cost for little work.
+  const int kBlocks = (K + KC - 1) / KC;
+  const int kcStep = (K + kBlocks - 1) / kBlocks;
+  const int kcMax = std::min(kcStep, K);
   float* Bp = tlsPack.bp(static_cast<size_t>(ncMax) * kcMax);
   float* Ap = tlsPack.ap(static_cast<size_t>(MC) * kcMax);
   for (int jc = 0; jc < N; jc += NC) {
     const int nc = std::min(NC, N - jc);
-    for (int pc = 0; pc < K; pc += KC) {
-      const int kc = std::min(KC, K - pc);
+    for (int pc = 0; pc < K; pc += kcStep) {
+      const int kc = std::min(kcStep, K - pc);
       const bool first = overwrite && pc == 0;
       packB(tB, B, ldb, pc, kc, jc, nc, Bp);
       for (int ic = 0; ic < M; ic += MC) {
