@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { MetricBuffer } from '../../renderer/src/lib/metricBuffer'
 import { recordLatency } from '../../renderer/src/lib/chartSource'
+import { decimateForView, decimateRange, lowerBound } from '../../renderer/src/lib/decimate'
 
 function batch(rows: Array<[string, number, number]>, wallTime = 1000) {
   return {
@@ -63,8 +64,7 @@ describe('recordLatency', () => {
   })
 })
 
-describe('decimation', async () => {
-  const { decimateForView, decimateRange, lowerBound } = await import('../../renderer/src/lib/decimate')
+describe('decimation', () => {
   const pts = Array.from({ length: 100_000 }, (_, i): [number, number] => [i, Math.sin(i / 100)])
   pts[54_321] = [54_321, 99] // a spike must survive decimation
 
