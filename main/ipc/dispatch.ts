@@ -6,7 +6,9 @@
 import { z } from 'zod'
 import { REQUEST_CHANNELS, type Envelope, type RequestChannel } from '../../preload/contract/channels'
 import {
-  EmptyArgsSchema, MetricsArgsSchema, RenameRunArgsSchema, RunIdArgsSchema, StartRunArgsSchema
+  DatasetIdArgsSchema, DatasetImagesArgsSchema, DatasetRowsArgsSchema, EmptyArgsSchema, ImportArgsSchema,
+  InspectArgsSchema, JobIdArgsSchema, MetricsArgsSchema, RenameRunArgsSchema, ResplitArgsSchema, RunIdArgsSchema,
+  StartRunArgsSchema, UpdateDatasetArgsSchema
 } from '../../preload/contract/schemas'
 import { createLogger } from '../common/logger'
 import type { Handlers } from '../services/studio'
@@ -24,7 +26,17 @@ export const ARG_SCHEMAS: { [C in RequestChannel]: z.ZodType } = {
   'runs:start': StartRunArgsSchema,
   'runs:stop': RunIdArgsSchema,
   'runs:rename': RenameRunArgsSchema,
-  'runs:metrics': MetricsArgsSchema
+  'runs:metrics': MetricsArgsSchema,
+  'datasets:inspect': InspectArgsSchema,
+  'datasets:import': ImportArgsSchema,
+  'datasets:cancelImport': JobIdArgsSchema,
+  'datasets:importJobs': EmptyArgsSchema,
+  'datasets:get': DatasetIdArgsSchema,
+  'datasets:rows': DatasetRowsArgsSchema,
+  'datasets:images': DatasetImagesArgsSchema,
+  'datasets:update': UpdateDatasetArgsSchema,
+  'datasets:delete': DatasetIdArgsSchema,
+  'datasets:resplit': ResplitArgsSchema
 }
 
 const CHANNELS: ReadonlySet<string> = new Set(REQUEST_CHANNELS)

@@ -22,6 +22,7 @@ import { MetricsRepo } from '../storage/metricsRepo'
 import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
+import { placeholderDatasetHandlers } from './datasetService'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -329,7 +330,8 @@ export class StudioCore {
       'runs:metrics': ({ runId, names, afterStep }) => {
         this.summary(runId)
         return this.metrics.series(runId, names, afterStep)
-      }
+      },
+      ...placeholderDatasetHandlers()
     }
   }
 

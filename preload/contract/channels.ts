@@ -5,8 +5,9 @@
  * `domain:didEvent`.
  */
 import type {
-  AppInfo, CheckpointInfo, DatasetSummary, MetricBatch, MetricSeries, ModelTemplateInfo,
-  RunConfig, RunDetail, RunSummary
+  AppInfo, CheckpointInfo, DatasetChange, DatasetDetail, DatasetImages, DatasetRows, DatasetSummary,
+  DeleteResult, ImportEnd, ImportJob, ImportOptions, ImportProgress, InspectResult, MetricBatch,
+  MetricSeries, ModelTemplateInfo, RunConfig, RunDetail, RunSummary, SplitName, SplitPercents
 } from './types'
 
 /** Request channels: `args` is validated in main, `result` is what the caller gets on success. */
@@ -23,7 +24,52 @@ export interface Requests {
     args: { runId: string; names?: string[]; afterStep?: number }
     result: Record<string, MetricSeries>
   }
+  /**
+   * Detects what was dropped (format, columns, classes, sizes, proposed target/task) from a sample,
+   * in about a second even for big inputs. `paths` are absolute; `uploadId` comes from POST /upload.
+   */
+  'datasets:inspect': { args: { paths?: string[]; uploadId?: string }; result: InspectResult }
+  /**
+   * Starts an import job off main's event loop and returns at once; progress arrives as
+   * `datasets:didImportProgress`, the outcome as `datasets:didImportEnd`.
+   */
+  'datasets:import': { args: { paths?: string[]; uploadId?: string; options?: ImportOptions }; result: { jobId: string } }
+  /** Cancels a running job; nothing it wrote stays. `cancelled` is false when it had already ended. */
+  'datasets:cancelImport': { args: { jobId: string }; result: { cancelled: boolean } }
+  /** Jobs still running (for a window opened mid-import). */
+  'datasets:importJobs': { args: Record<string, never>; result: ImportJob[] }
+  /** Everything the dataset overview shows: summaries, correlation, class distribution, charts, versions. */
+  'datasets:get': { args: { datasetId: string }; result: DatasetDetail }
+  /** A window of rows for the virtualized table (tabular datasets). */
+  'datasets:rows': { args: { datasetId: string; split: SplitName; offset: number; limit: number }; result: DatasetRows }
+  /** A window of images (raw pixels, base64) for the thumbnail grid, optionally one class only. */
+  'datasets:images': {
+    args: { datasetId: string; split: SplitName; offset: number; limit: number; classIndex?: number }
+    result: DatasetImages
+  }
+  /** Renames and/or describes a dataset (every version of it shares name and description). */
+  'datasets:update': { args: { datasetId: string; name?: string; description?: string }; result: DatasetSummary }
+  /**
+   * Deletes a dataset with all its versions. Refused with `conflict` while a run on it is running;
+   * runs are never deleted (a version runs used stays as a hidden tombstone row).
+   */
+  'datasets:delete': { args: { datasetId: string }; result: DeleteResult }
+  /** Makes a new version with another split (a job, like import); runs keep their version. */
+  'datasets:resplit': { args: { datasetId: string; split: SplitPercents; seed: number }; result: { jobId: string } }
 }
+
+/**
+ * Browser mode only — uploading dropped files (a page cannot see paths), outside the WebSocket:
+ *
+ *   POST /upload?token=<token>[&uploadId=<id>]&path=<relative path, e.g. cats/001.png>
+ *   body: the file's bytes (any Content-Type); 127.0.0.1 only; same-origin or no Origin header.
+ *
+ * The first file of a drop is sent without `uploadId` and the answer (`UploadResult`, JSON)
+ * names the new upload; the drop's other files are sent with it. Then call `datasets:inspect` /
+ * `datasets:import` with `{ uploadId }` instead of `paths`. Limits: 4 GiB per upload, 100,000
+ * files; an upload is removed once imported or after 24 hours. Errors answer 4xx with
+ * `{ ok: false, error: { code, message } }`.
+ */
 
 /** RunConfig as a caller may send it: fields with defaults may be left out. */
 export type RunConfigInput = Omit<RunConfig, 'backend'> & { backend?: RunConfig['backend'] }
@@ -33,6 +79,12 @@ export interface Events {
   'runs:didChange': RunSummary
   'runs:didMetrics': { runId: string; batch: MetricBatch }
   'runs:didCheckpoint': CheckpointInfo
+  /** An import or resplit job moved on (at most ~5 per second per job). */
+  'datasets:didImportProgress': ImportProgress
+  /** An import or resplit job ended: a dataset id, or a typed error. */
+  'datasets:didImportEnd': ImportEnd
+  /** A dataset was added, renamed, described or deleted (`summary` null). */
+  'datasets:didChange': DatasetChange
 }
 
 export type RequestChannel = keyof Requests
@@ -43,11 +95,14 @@ export type ResultOf<C extends RequestChannel> = Requests[C]['result']
 /** Allow-lists, used by the preload (which exposes nothing else) and by the server. */
 export const REQUEST_CHANNELS = [
   'app:info', 'datasets:list', 'models:templates', 'runs:list', 'runs:get', 'runs:start',
-  'runs:stop', 'runs:rename', 'runs:metrics'
+  'runs:stop', 'runs:rename', 'runs:metrics',
+  'datasets:inspect', 'datasets:import', 'datasets:cancelImport', 'datasets:importJobs', 'datasets:get',
+  'datasets:rows', 'datasets:images', 'datasets:update', 'datasets:delete', 'datasets:resplit'
 ] as const satisfies readonly RequestChannel[]
 
 export const EVENT_CHANNELS = [
-  'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint'
+  'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint',
+  'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange'
 ] as const satisfies readonly EventChannel[]
 
 /** Stable error codes; the message is for people, the code is for code. */

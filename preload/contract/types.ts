@@ -23,6 +23,36 @@ export type MetricSeries = z.infer<typeof S.MetricSeriesSchema>
 export type AppInfo = z.infer<typeof S.AppInfoSchema>
 export type ModelTemplateInfo = z.infer<typeof S.ModelTemplateInfoSchema>
 
+// datasets: import, browse, versions (issue 3)
+export type DatasetFormat = z.infer<typeof S.DatasetFormatSchema>
+export type Task = z.infer<typeof S.TaskSchema>
+export type ColumnType = z.infer<typeof S.ColumnTypeSchema>
+export type SplitName = z.infer<typeof S.SplitNameSchema>
+export type ColorMode = z.infer<typeof S.ColorModeSchema>
+export type ImportSource = z.infer<typeof S.ImportSourceSchema>
+export type SplitPercents = z.infer<typeof S.SplitPercentsSchema>
+export type ColumnOption = z.infer<typeof S.ColumnOptionSchema>
+export type ImportOptions = z.infer<typeof S.ImportOptionsSchema>
+export type ColumnInfo = z.infer<typeof S.ColumnInfoSchema>
+export type SourceFile = z.infer<typeof S.SourceFileSchema>
+export type InspectResult = z.infer<typeof S.InspectResultSchema>
+export type ImportErrorCode = z.infer<typeof S.ImportErrorCodeSchema>
+export type ImportErrorInfo = z.infer<typeof S.ImportErrorSchema>
+export type ImportPhase = z.infer<typeof S.ImportPhaseSchema>
+export type ImportProgress = z.infer<typeof S.ImportProgressSchema>
+export type ImportEnd = z.infer<typeof S.ImportEndSchema>
+export type ImportJob = z.infer<typeof S.ImportJobSchema>
+export type Histogram = z.infer<typeof S.HistogramSchema>
+export type ColumnSummary = z.infer<typeof S.ColumnSummarySchema>
+export type ChartProposal = z.infer<typeof S.ChartProposalSchema>
+export type DatasetVersion = z.infer<typeof S.DatasetVersionSchema>
+export type DatasetDetail = z.infer<typeof S.DatasetDetailSchema>
+export type DatasetRows = z.infer<typeof S.DatasetRowsSchema>
+export type DatasetImages = z.infer<typeof S.DatasetImagesSchema>
+export type DatasetChange = z.infer<typeof S.DatasetChangeSchema>
+export type DeleteResult = z.infer<typeof S.DeleteResultSchema>
+export type UploadResult = z.infer<typeof S.UploadResultSchema>
+
 /** Metric names the trainer logs. Batch metrics use the global step; epoch metrics the step at epoch end. */
 export const METRIC = {
   batchLoss: 'batch/loss',
