@@ -40,7 +40,14 @@ export default defineConfig({
       }
     },
     plugins: [vue()],
+    define: {
+      // vue-i18n esm-bundler flags: Composition API only, no devtools hooks in production.
+      __VUE_I18N_FULL_INSTALL__: 'true',
+      __VUE_I18N_LEGACY_API__: 'false',
+      __INTLIFY_PROD_DEVTOOLS__: 'false'
+    },
     build: {
+      minify: true,
       outDir: resolve(__dirname, 'out/renderer'),
       rollupOptions: { input: { index: resolve(__dirname, 'renderer/index.html') } }
     }

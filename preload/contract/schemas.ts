@@ -117,7 +117,10 @@ export const RunDetailSchema = z.object({
   paramCount: z.number().int().nullable()
 })
 
-/** Column-oriented metric points: cheap to ship and to append to chart series. */
+/**
+ * Column-oriented metric points: cheap to ship and to append to chart series. `wallTime` is
+ * milliseconds since the Unix epoch (Date.now() in the trainer when the batch or epoch ended).
+ */
 export const MetricBatchSchema = z.object({
   name: z.array(z.string()),
   step: z.array(z.number()),

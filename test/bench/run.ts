@@ -7,7 +7,8 @@
  *              process + metric streaming + SQLite writes in main) vs bare model.fit on the same
  *              backend, alternating, medians over epochs after the first.
  *   ingest     rows/s of batched metric inserts into a real SQLite file.
- *   latency    browser mode: batch end in the trainer → point drawn in Chromium, p50/p95.
+ *   latency    browser mode: batch end in the trainer → point drawn in Chromium, p50/p95 (digits CNN,
+ *              long enough to sample for several seconds).
  *   backends   raw model.fit samples/s of every backend available here.
  *
  * Flags: --quick (smaller sizes, for a smoke run), --only overhead,ingest,latency,backends
@@ -181,8 +182,8 @@ async function benchLatency() {
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
     await page.goto(serve.url)
-    await page.getByTestId('train-spirals').waitFor({ timeout: 30_000 })
-    await page.getByTestId('train-spirals').click()
+    await page.getByTestId('train-digits').waitFor({ timeout: 30_000 })
+    await page.getByTestId('train-digits').click()
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 60_000 })
     await page.evaluate(() => { (window as unknown as { __studioLatency: number[] }).__studioLatency = [] })
     await page.waitForTimeout(quick ? 3000 : 8000)
