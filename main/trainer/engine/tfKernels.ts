@@ -276,16 +276,21 @@ function replace(name: string, backendName: string, make: (original: KernelFunc)
 /**
  * Installs the engine's kernels into the TF.js backend `backendName` ('cpu' or 'wasm'; others are
  * left alone) and returns what it installed. With the native kernels every matmul and conv goes
- * through them; with the portable ones, on wasm only the transposed matmuls (XNNPACK does the
- * rest faster), on cpu all of them. Call after the backend is registered and after
+ * through them; with the portable ones, on wasm only transposed fused matmuls (XNNPACK and the
+ * trainer's own kernels do the rest faster), on cpu all of them. Call after the backend is registered and after
  * kernels/trainingKernels (this replaces its Conv2DBackpropFilter where it does better).
  */
 export function installEngineKernels(backendName: string, kernels: Kernels): Installed[] {
   if (backendName !== 'cpu' && backendName !== 'wasm') return []
   const out: Installed[] = []
   const native = kernels.name === 'native'
+  // Without the addon, wasm keeps its matmuls: XNNPACK (with the trainer's transpose-first kernel
+  // for transposed products, kernels/batchMatMulNoTranspose.ts) beats a one-thread portable sgemm.
+  // _FusedMatMul still needs ours for transposeA (wasm's own gives wrong results there).
   const onlyTransposed = backendName === 'wasm' && !native
-  if (replace('BatchMatMul', backendName, (o) => makeMatMul(backendName, kernels, o, false, onlyTransposed))) out.push({ kernel: 'BatchMatMul', how: 'sgemm' })
+  if (native || backendName === 'cpu') {
+    if (replace('BatchMatMul', backendName, (o) => makeMatMul(backendName, kernels, o, false, false))) out.push({ kernel: 'BatchMatMul', how: 'sgemm' })
+  }
   if (replace('_FusedMatMul', backendName, (o) => makeMatMul(backendName, kernels, o, true, onlyTransposed))) out.push({ kernel: '_FusedMatMul', how: 'sgemm' })
   if (backendName === 'wasm') {
     for (const name of WASM_BORROWED_KERNELS) {

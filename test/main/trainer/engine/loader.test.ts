@@ -2,7 +2,7 @@
  * Finding the native addon and falling back when it is missing: STUDIO_NO_NATIVE=1 and a broken
  * STUDIO_NATIVE_PATH give the portable path with the reason said, and training still works.
  */
-import { writeFileSync } from 'node:fs'
+import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -81,6 +81,15 @@ describe('native addon loader', () => {
     }
     expect(['native', 'wasm-simd']).toContain(chooseKernels().kernels.name)
     tmp.cleanup()
+  })
+
+  const shipped = path.join(nativeDir()!, 'prebuilds', `${process.platform}-${process.arch}`, 'studio_kernels.node')
+  it.skipIf(!existsSync(shipped))('the prebuilt binary shipped for this platform loads and computes', () => {
+    process.env['STUDIO_NATIVE_PATH'] = shipped
+    reset()
+    const load = loadNativeAddon()
+    expect(load.ok, load.ok ? '' : load.reason).toBe(true)
+    if (load.ok) expect(load.file).toBe(shipped)
   })
 
   it.skipIf(!loadNativeAddon().ok)('with the addon built here, the engine runs native and says so', () => {

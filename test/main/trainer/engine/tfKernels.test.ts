@@ -91,7 +91,7 @@ const refs = new Map<string, Float32Array[]>()
 async function checkBackend(name: 'cpu' | 'wasm', prefer: KernelPreference = 'auto'): Promise<void> {
   await tf.setBackend(name)
   const installed = installEngineKernels(name, chooseKernels({ threads: 2, prefer }).kernels)
-  expect(installed.map((k) => k.kernel)).toContain('BatchMatMul')
+  expect(installed.map((k) => k.kernel)).toContain('_FusedMatMul')
   for (const c of cases) {
     const got = values(c.run())
     const want = refs.get(c.name)!
