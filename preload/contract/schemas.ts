@@ -38,7 +38,12 @@ export const RunConfigSchema = z.object({
   batchSize: z.number().int().min(1).max(65536),
   epochs: z.number().int().min(1).max(10000),
   seed: z.number().int().min(0).max(2 ** 31 - 1),
-  backend: BackendPreferenceSchema.default('auto')
+  backend: BackendPreferenceSchema.default('auto'),
+  /**
+   * CPU threads the training engine may use (issue 6). Absent: all cores, or the share the host
+   * gives each trainer when several run at once (STUDIO_TRAINER_THREADS).
+   */
+  threads: z.number().int().min(1).max(256).optional()
 }).strict()
 
 /** Source formats the importer understands (detected from content; the user may override). */
@@ -75,7 +80,13 @@ export const BackendInfoSchema = z.object({
   /** Human words for the device: "CUDA GPU", "CPU (libtensorflow)", "WebAssembly, 1 thread", … */
   device: z.string(),
   /** Why a better backend was not used, when it was not. */
-  fallbackReason: z.string().optional()
+  fallbackReason: z.string().optional(),
+  /**
+   * Which training engine runs (issue 6): "studio engine, native kernels (avx2-fma), 2 threads",
+   * "studio engine, WebAssembly SIMD kernels, …", or "TF.js model.fit (…why)". Absent in records
+   * written before the engine existed.
+   */
+  engine: z.string().optional()
 })
 
 export const RunSummarySchema = z.object({
