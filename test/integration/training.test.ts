@@ -141,3 +141,22 @@ async function waitFor(cond: () => boolean, timeoutMs: number): Promise<void> {
     await new Promise((r) => setTimeout(r, 20))
   }
 }
+
+describe('trainer failures', () => {
+  it('a corrupt dataset cache fails the run with a message naming the file', async () => {
+    const t2 = tempDir('studio-int2-')
+    const c = openTestCore(t2.dir)
+    try {
+      const dir = c.datasets.get('iris')!.dir
+      const { writeFileSync } = await import('node:fs')
+      writeFileSync(path.join(dir, 'train.x.bin'), Buffer.alloc(10))
+      const run = c.startRun({ datasetId: 'iris', model: { template: 'mlp' }, optimizer: 'adam', learningRate: 0.01, batchSize: 8, epochs: 2, seed: 1, backend: 'auto' })
+      const end = await c.waitForEnd(run.id, 30_000)
+      expect(end.status).toBe('failed')
+      expect(end.error).toMatch(/train\.x\.bin: 10 bytes, expected \d+/)
+    } finally {
+      await c.close()
+      t2.cleanup()
+    }
+  })
+})
