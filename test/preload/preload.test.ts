@@ -45,3 +45,17 @@ describe('preload', async () => {
     expect(() => studio.on('app:evil' as never, () => {})).toThrow(/Unknown event/)
   })
 })
+
+describe('built preload', () => {
+  it('is CommonJS and requires nothing but electron (a sandboxed preload cannot load other modules)', async () => {
+    const { readFileSync, existsSync } = await import('node:fs')
+    const path = await import('node:path')
+    const file = path.resolve(__dirname, '..', '..', 'out', 'preload', 'index.cjs')
+    if (!existsSync(file)) throw new Error(`${file} missing: run "npm run build" first`)
+    const src = readFileSync(file, 'utf8')
+    const required = [...src.matchAll(/require\(["']([^"']+)["']\)/g)].map((m) => m[1])
+    expect(required.length).toBeGreaterThan(0)
+    expect(new Set(required)).toEqual(new Set(['electron']))
+    expect(src).not.toMatch(/^\s*import\s/m)
+  })
+})
