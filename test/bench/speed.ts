@@ -304,8 +304,8 @@ async function benchModel(kind: ModelKind, torch: TorchWorker | null, torchNote:
   const tc = add('tfjs cpu (model.fit)', 1, await fitRates(kind, data, slow.cpu, kind === 'cnn' ? 1 : 2))
   // The same model.fit on wasm with the engine's kernels installed.
   await selectBackend('wasm')
-  installEngineKernels('wasm', chooseKernels({ threads: 2 }).kernels)
-  add('tfjs wasm + studio kernels', 2, await fitRates(kind, data, kind === 'mlp' ? big / 4 : 512, 2))
+  installEngineKernels('wasm', chooseKernels({ threads: 1 }).kernels)
+  add('tfjs wasm + studio kernels', 1, await fitRates(kind, data, kind === 'mlp' ? big / 4 : 512, 2))
 
   // Through the studio: trainer process + metric streaming + SQLite, vs the same engine bare.
   let studio: Record<string, unknown> | null = null

@@ -2,6 +2,7 @@
 // kernels (and allocate a tensor per kernel): bias + activation, activation gradient, bias gradient,
 // the optimizer updates, and the window ops of convolution and pooling.
 #include <algorithm>
+#include <atomic>
 #include <cmath>
 #include <cstring>
 #include <limits>
@@ -22,10 +23,10 @@ void forBatch(int batch, size_t perImageWork, F&& fn) {
     for (int b = 0; b < batch; ++b) fn(b);
     return;
   }
-  pool().run(parts, [&](int t) {
-    const int b0 = batch * t / parts;
-    const int b1 = batch * (t + 1) / parts;
-    for (int b = b0; b < b1; ++b) fn(b);
+  // Images are handed out one at a time from an atomic counter (see sgemm: robust to a busy core).
+  std::atomic<int> next{0};
+  pool().run(parts, [&](int) {
+    for (int b = next.fetch_add(1); b < batch; b = next.fetch_add(1)) fn(b);
   });
 }
 

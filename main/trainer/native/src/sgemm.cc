@@ -321,18 +321,23 @@ void sgemm(bool tA, bool tB, int M, int N, int K, float alpha, const float* A, i
     sgemmSerial(tA, tB, M, N, K, alpha, A, lda, B, ldb, overwrite, C, ldc);
     return;
   }
-  pool().run(parts, [&](int t) {
-    const int u0 = units * t / parts;
-    const int u1 = units * (t + 1) / parts;
-    const int s0 = u0 * unit;
-    const int s1 = std::min(extent, u1 * unit);
-    if (s1 <= s0) return;
-    if (splitN) {
-      const float* Bs = tB ? B + static_cast<size_t>(s0) * ldb : B + s0;
-      sgemmSerial(tA, tB, M, s1 - s0, K, alpha, A, lda, Bs, ldb, overwrite, C + s0, ldc);
-    } else {
-      const float* As = tA ? A + s0 : A + static_cast<size_t>(s0) * lda;
-      sgemmSerial(tA, tB, s1 - s0, N, K, alpha, As, lda, B, ldb, overwrite, C + static_cast<size_t>(s0) * ldc, ldc);
+  // Dynamic chunks (about 4 per thread) taken from an atomic counter instead of one static strip
+  // per thread: on a busy machine a descheduled thread then delays only its current chunk, and the
+  // others take the rest. Each chunk packs its own panels (a few % of its work at these sizes).
+  const int chunks = std::min(units, parts * 4);
+  std::atomic<int> next{0};
+  pool().run(parts, [&](int) {
+    for (int ch = next.fetch_add(1); ch < chunks; ch = next.fetch_add(1)) {
+      const int s0 = units * ch / chunks * unit;
+      const int s1 = std::min(extent, units * (ch + 1) / chunks * unit);
+      if (s1 <= s0) continue;
+      if (splitN) {
+        const float* Bs = tB ? B + static_cast<size_t>(s0) * ldb : B + s0;
+        sgemmSerial(tA, tB, M, s1 - s0, K, alpha, A, lda, Bs, ldb, overwrite, C + s0, ldc);
+      } else {
+        const float* As = tA ? A + s0 : A + static_cast<size_t>(s0) * lda;
+        sgemmSerial(tA, tB, s1 - s0, N, K, alpha, As, lda, B, ldb, overwrite, C + static_cast<size_t>(s0) * ldc, ldc);
+      }
     }
   });
 }
