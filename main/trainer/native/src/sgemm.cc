@@ -166,6 +166,7 @@ void kernelAvx2(int kc, const float* a, const float* b, float* C, int ldc, int m
   __m256 c30 = _mm256_setzero_ps(), c31 = _mm256_setzero_ps();
   __m256 c40 = _mm256_setzero_ps(), c41 = _mm256_setzero_ps();
   __m256 c50 = _mm256_setzero_ps(), c51 = _mm256_setzero_ps();
+#pragma GCC unroll 4
   for (int k = 0; k < kc; ++k) {
     const __m256 b0 = _mm256_load_ps(b);
     const __m256 b1 = _mm256_load_ps(b + 8);
@@ -192,18 +193,26 @@ void kernelAvx2(int kc, const float* a, const float* b, float* C, int ldc, int m
   }
   const __m256 al = _mm256_set1_ps(alpha);
   if (mr == MR && nr == NR) {
-    __m256* rows[MR][2] = {{&c00, &c01}, {&c10, &c11}, {&c20, &c21}, {&c30, &c31}, {&c40, &c41}, {&c50, &c51}};
-    for (int r = 0; r < MR; ++r) {
-      float* c = C + static_cast<size_t>(r) * ldc;
-      __m256 v0 = _mm256_mul_ps(al, *rows[r][0]);
-      __m256 v1 = _mm256_mul_ps(al, *rows[r][1]);
-      if (!overwrite) {
-        v0 = _mm256_add_ps(v0, _mm256_loadu_ps(c));
-        v1 = _mm256_add_ps(v1, _mm256_loadu_ps(c + 8));
-      }
-      _mm256_storeu_ps(c, v0);
-      _mm256_storeu_ps(c + 8, v1);
-    }
+    // Straight-line stores (no array of register addresses, which can force the accumulators
+    // through memory).
+#define STUDIO_STORE_ROW(r, x0, x1)                                              \
+  {                                                                             \
+    float* c = C + static_cast<size_t>(r) * ldc;                               \
+    __m256 v0 = _mm256_mul_ps(al, x0), v1 = _mm256_mul_ps(al, x1);             \
+    if (!overwrite) {                                                           \
+      v0 = _mm256_add_ps(v0, _mm256_loadu_ps(c));                              \
+      v1 = _mm256_add_ps(v1, _mm256_loadu_ps(c + 8));                          \
+    }                                                                           \
+    _mm256_storeu_ps(c, v0);                                                    \
+    _mm256_storeu_ps(c + 8, v1);                                                \
+  }
+    STUDIO_STORE_ROW(0, c00, c01)
+    STUDIO_STORE_ROW(1, c10, c11)
+    STUDIO_STORE_ROW(2, c20, c21)
+    STUDIO_STORE_ROW(3, c30, c31)
+    STUDIO_STORE_ROW(4, c40, c41)
+    STUDIO_STORE_ROW(5, c50, c51)
+#undef STUDIO_STORE_ROW
     return;
   }
   alignas(32) float acc[MR * NR];
