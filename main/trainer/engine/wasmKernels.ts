@@ -19,6 +19,8 @@ interface SgemmExports {
   workSize(N: number, K: number): number
   sgemm(tA: number, tB: number, M: number, N: number, K: number, alpha: number, A: number, lda: number,
     B: number, ldb: number, overwrite: number, C: number, ldc: number, work: number): void
+  adam(w: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number,
+    oneMinusAccBeta1: number, oneMinusAccBeta2: number): void
 }
 
 /** Span of an operand with `rows` rows of `cols` used values and row stride `ld`. */
@@ -79,11 +81,29 @@ export function createWasmKernels(): { ok: true; kernels: Kernels } | { ok: fals
     }
   }
 
+  // Adam in wasm even with the copies in and out: 7 passes of memcpy cost far less than the
+  // scalar float64 sqrt/div loop in JavaScript (~1 ms vs ~8 ms for 235k parameters).
+  const adam: Kernels['adam'] = (w, g, m, v, lr, b1, b2, eps, o1, o2) => {
+    const n = w.length
+    const al = (k: number): number => (k + 3) & ~3
+    const pw = 0, pg = al(n), pm = 2 * al(n), pv = 3 * al(n)
+    reserve(4 * al(n))
+    const base = heapBase >> 2
+    view.set(w, base + pw)
+    view.set(g.subarray(0, n), base + pg)
+    view.set(m.subarray(0, n), base + pm)
+    view.set(v.subarray(0, n), base + pv)
+    ex.adam(heapBase + pw * 4, heapBase + pg * 4, heapBase + pm * 4, heapBase + pv * 4, n, lr, b1, b2, eps, o1, o2)
+    w.set(view.subarray(base + pw, base + pw + n))
+    m.set(view.subarray(base + pm, base + pm + n))
+    v.set(view.subarray(base + pv, base + pv + n))
+  }
+
   // Self-check on a small product before it is trusted with a run.
   const Cs = new Float32Array(4)
   sgemm(false, true, 2, 2, 2, 1, Float32Array.from([1, 2, 3, 4]), 0, 2, Float32Array.from([5, 6, 7, 8]), 0, 2, 0, Cs, 0, 2)
   if (Cs[0] !== 17 || Cs[1] !== 23 || Cs[2] !== 39 || Cs[3] !== 53) {
     return { ok: false, reason: `the WebAssembly sgemm failed its self-check ([${Array.from(Cs).join(', ')}])` }
   }
-  return { ok: true, kernels: { ...portableKernels, name: 'wasm-simd', isa: 'wasm-simd128', threads: 1, sgemm } }
+  return { ok: true, kernels: { ...portableKernels, name: 'wasm-simd', isa: 'wasm-simd128', threads: 1, sgemm, adam } }
 }

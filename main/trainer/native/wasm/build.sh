@@ -6,7 +6,7 @@ set -eu
 here="$(cd "$(dirname "$0")" && pwd)"
 out="$here/../../engine/wasmKernelsBinary.ts"
 tmp="$(mktemp -d)"
-clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -ffast-math -fno-math-errno \
+clang --target=wasm32 -O3 -msimd128 -nostdlib -fno-builtin -fno-math-errno \
   -Wl,--no-entry -Wl,--export=__heap_base -Wl,--strip-all \
   -o "$tmp/sgemm.wasm" "$here/sgemm_wasm.c"
 {

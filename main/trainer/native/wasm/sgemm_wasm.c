@@ -145,3 +145,34 @@ __attribute__((export_name("sgemm"))) void sgemm(int tA, int tB, int M, int N, i
     }
   }
 }
+
+// tf.train.adam's update for one variable (same arithmetic as native/src/ops.cc), 4 lanes at a
+// time: the optimizer is ~40% of a portable MLP step when written in JavaScript.
+__attribute__((export_name("adam"))) void adam(float* w, const float* g, float* m, float* v, int n, float lr, float beta1,
+                                               float beta2, float eps, float oneMinusAccBeta1, float oneMinusAccBeta2) {
+  const float ob1 = 1.f - beta1, ob2 = 1.f - beta2;
+  const v128_t b1 = wasm_f32x4_splat(beta1), b2 = wasm_f32x4_splat(beta2);
+  const v128_t o1 = wasm_f32x4_splat(ob1), o2 = wasm_f32x4_splat(ob2);
+  const v128_t a1 = wasm_f32x4_splat(oneMinusAccBeta1), a2 = wasm_f32x4_splat(oneMinusAccBeta2);
+  const v128_t e = wasm_f32x4_splat(eps), nlr = wasm_f32x4_splat(-lr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t mi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), b1), wasm_f32x4_mul(gi, o1));
+    const v128_t vi = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), b2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), o2));
+    wasm_v128_store(m + i, mi);
+    wasm_v128_store(v + i, vi);
+    const v128_t mh = wasm_f32x4_div(mi, a1);
+    const v128_t vh = wasm_f32x4_div(vi, a2);
+    const v128_t step = wasm_f32x4_mul(nlr, wasm_f32x4_div(mh, wasm_f32x4_add(wasm_f32x4_sqrt(vh), e)));
+    wasm_v128_store(w + i, wasm_f32x4_add(wasm_v128_load(w + i), step));
+  }
+  for (; i < n; ++i) {
+    const float gi = g[i];
+    const float mi = m[i] * beta1 + gi * ob1;
+    const float vi = v[i] * beta2 + gi * gi * ob2;
+    m[i] = mi;
+    v[i] = vi;
+    w[i] += -lr * ((mi / oneMinusAccBeta1) / (__builtin_sqrtf(vi / oneMinusAccBeta2) + eps));
+  }
+}

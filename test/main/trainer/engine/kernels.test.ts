@@ -124,6 +124,22 @@ describe('sgemm against TF.js matMul (cpu backend reference)', () => {
   })
 })
 
+describe('WebAssembly kernels beyond sgemm', () => {
+  it('adam matches the TypeScript update (odd length: SIMD body and scalar tail)', () => {
+    if (!wasm.ok) return
+    const n = 1003
+    const g = randomArray(n, 4)
+    const make = () => [randomArray(n, 1), randomArray(n, 2).map(Math.abs), randomArray(n, 3).map(Math.abs)] as [Float32Array, Float32Array, Float32Array]
+    const [w1, m1, v1] = make()
+    const [w2, m2, v2] = make()
+    wasm.kernels.adam(w1, g, m1, v1, 0.01, 0.9, 0.999, 1e-7, 0.1, 0.001)
+    portableKernels.adam(w2, g, m2, v2, 0.01, 0.9, 0.999, 1e-7, 0.1, 0.001)
+    expect(relError(w1, w2)).toBeLessThan(1e-6)
+    expect(relError(m1, m2)).toBeLessThan(1e-6)
+    expect(relError(v1, v2)).toBeLessThan(1e-6)
+  })
+})
+
 describe.skipIf(!native.ok)('native fused ops agree with the TypeScript kernels', () => {
   const nk = () => chooseKernels({ prefer: 'native', threads: 2 }).kernels
   const pk = portableKernels
