@@ -5,6 +5,7 @@
  * (main/app/utilityLauncher.ts). Shutdown is bounded: stop, then kill after a grace period.
  */
 import { fork } from 'node:child_process'
+import { THREADS_ENV, threadsForConcurrency } from './engine/threads'
 import {
   PROTOCOL_VERSION, isTrainerMessage, type BackendMessage, type CheckpointMessage, type DoneMessage,
   type ErrorMessage, type HostMessage, type MetricsMessage, type StartMessage
@@ -143,11 +144,20 @@ export class TrainerSession {
   private ended = false
   private killTimer: NodeJS.Timeout | null = null
 
+  /** Trainer processes alive now: each new one gets its share of the cores (see engine/threads.ts). */
+  private static live = 0
+
   constructor(launcher: TrainerLauncher, entry: string, start: Omit<StartMessage, 'v' | 'type'>,
     private readonly events: TrainerSessionEvents) {
-    this.proc = launcher.launch(entry, { name: start.runId })
+    // N trainers at once must not ask for N × cores threads. A user's own setting wins.
+    const env: Record<string, string> = process.env[THREADS_ENV]
+      ? {}
+      : { [THREADS_ENV]: String(threadsForConcurrency(TrainerSession.live + 1)) }
+    TrainerSession.live++
+    this.proc = launcher.launch(entry, { name: start.runId, env })
     this.proc.onMessage((raw) => this.handle(raw))
     this.proc.onExit((info) => {
+      TrainerSession.live--
       this.ended = true
       if (this.killTimer) clearTimeout(this.killTimer)
       this.events.onExit(info, this.done)

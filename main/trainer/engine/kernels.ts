@@ -11,10 +11,10 @@
  * setting, which wins over "all cores". A process never uses more threads than the machine has
  * cores, so N trainers × T threads stays ≤ cores when T comes from threadsForConcurrency.
  */
-import os from 'node:os'
 import { loadNativeAddon, type NativeAddon } from '../native/loader'
 import type { Kernels } from './kernelTypes'
 import { portableKernels } from './portableKernels'
+import { coreCount, THREADS_ENV } from './threads'
 import { createWasmKernels } from './wasmKernels'
 
 /** Which kernels run, and why not a faster one: goes into BackendInfo and the run record. */
@@ -26,20 +26,12 @@ export interface KernelChoice {
   nativeFile?: string
 }
 
-/** Cores available to this process. */
-export function coreCount(): number {
-  return typeof os.availableParallelism === 'function' ? os.availableParallelism() : os.cpus().length
-}
-
-/** Threads each of `concurrent` trainer processes should use so that together they fit the cores. */
-export function threadsForConcurrency(concurrent: number, cores: number = coreCount()): number {
-  return Math.max(1, Math.floor(cores / Math.max(1, concurrent)))
-}
+export { coreCount, threadsForConcurrency } from './threads'
 
 /** Thread count for this process: env STUDIO_TRAINER_THREADS, else `requested`, else all cores; clamped to the cores. */
 export function resolveThreads(requested?: number): number {
   const cores = coreCount()
-  const env = Number(process.env['STUDIO_TRAINER_THREADS'])
+  const env = Number(process.env[THREADS_ENV])
   const want = Number.isInteger(env) && env > 0 ? env : requested !== undefined && requested > 0 ? Math.floor(requested) : cores
   return Math.max(1, Math.min(want, cores))
 }
