@@ -122,6 +122,26 @@ describe('engine kernels inside TF.js', () => {
     expect(Number.isFinite(h.history['loss']![0] as number)).toBe(true)
   })
 
+  it('conv1d, separable, depthwise and transposed convolution models train on wasm and cpu', async () => {
+    for (const be of ['wasm', 'cpu'] as const) {
+      await tf.setBackend(be)
+      installEngineKernels(be, chooseKernels({ threads: 2 }).kernels)
+      const models = [
+        tf.sequential({ layers: [tf.layers.conv1d({ inputShape: [12, 3], filters: 4, kernelSize: 3, activation: 'relu' }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] }),
+        tf.sequential({ layers: [tf.layers.separableConv2d({ inputShape: [8, 8, 2], filters: 3, kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] }),
+        tf.sequential({ layers: [tf.layers.depthwiseConv2d({ inputShape: [8, 8, 2], kernelSize: 3 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] }),
+        tf.sequential({ layers: [tf.layers.conv2dTranspose({ inputShape: [5, 5, 2], filters: 3, kernelSize: 3, strides: 2 }), tf.layers.flatten(), tf.layers.dense({ units: 2 })] })
+      ]
+      for (const m of models) {
+        m.compile({ optimizer: 'adam', loss: 'meanSquaredError' })
+        const inShape = m.inputs[0]!.shape.slice(1) as number[]
+        const h = await m.fit(tf.randomUniform([4, ...inShape]), tf.randomUniform([4, 2]), { epochs: 2, verbose: 0 })
+        expect(Number.isFinite(h.history['loss']![1] as number), `${be}: ${m.layers[0]!.getClassName()}`).toBe(true)
+        m.dispose()
+      }
+    }
+  })
+
   it('with the portable kernels (no addon) the replacements are right too, on both backends', async () => {
     await checkBackend('cpu', 'wasm-simd')
     await checkBackend('wasm', 'wasm-simd')
