@@ -33,13 +33,13 @@ namespace {
 constexpr int MR = 6;
 constexpr int NR = 16;
 #ifndef STUDIO_KC
-#define STUDIO_KC 256
+#define STUDIO_KC 384
 #endif
 #ifndef STUDIO_MC
 #define STUDIO_MC 96
 #endif
 constexpr int KC = STUDIO_KC;
-constexpr int MC = STUDIO_MC;  // multiple of MR: 96×256 floats = 96 KiB of packed A, L2-resident
+constexpr int MC = STUDIO_MC;  // multiple of MR: 96×384 floats = 144 KiB of packed A, L2-resident
 constexpr int NC = 4080; // multiple of NR
 
 std::atomic<int> gForceGeneric{0};
@@ -73,6 +73,19 @@ const bool kHasAvx2Fma = detectAvx2Fma();
 // ── packing ──────────────────────────────────────────────────────────────────────────────────────
 // Ap: panels of MR rows; within a panel, for each k the MR values of column k. Rows past M are 0.
 void packA(bool transA, const float* A, int lda, int i0, int mc, int k0, int kc, float* Ap) {
+  if (transA && mc % MR == 0) {
+    // op(A)(i, k) = A[k, i]: walk each source row once (mc contiguous floats) and scatter it into
+    // the panels, instead of revisiting every row once per panel (Xᵀ·dY in the weight gradients,
+    // where A is tall: rows of a 15k-row im2col matrix).
+    for (int k = 0; k < kc; ++k) {
+      const float* src = A + static_cast<size_t>(k0 + k) * lda + i0;
+      float* dst = Ap + static_cast<size_t>(k) * MR;
+      for (int p = 0; p < mc; p += MR, dst += static_cast<size_t>(MR) * kc) {
+        for (int r = 0; r < MR; ++r) dst[r] = src[p + r];
+      }
+    }
+    return;
+  }
   for (int p = 0; p < mc; p += MR) {
     const int rows = std::min(MR, mc - p);
     float* dst = Ap + static_cast<size_t>(p) * kc;
