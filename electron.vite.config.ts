@@ -16,7 +16,9 @@ export default defineConfig({
           index: resolve(__dirname, 'main/app/index.ts'),
           launch: resolve(__dirname, 'main/app/launch.ts'),
           trainer: resolve(__dirname, 'main/trainer/entry.ts'),
-          cli: resolve(__dirname, 'main/cli/index.ts')
+          cli: resolve(__dirname, 'main/cli/index.ts'),
+          // Dataset import runs in a worker thread (off main's event loop): its own entry file.
+          importWorker: resolve(__dirname, 'main/datasets/importWorker.ts')
         },
         external: [/^@tensorflow\//, 'better-sqlite3', 'electron', 'ws', 'cli-progress', 'zod']
       }

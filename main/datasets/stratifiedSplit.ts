@@ -49,3 +49,48 @@ export function takeRows<T extends Float32Array | Uint8Array | Int32Array>(
   }
   return out
 }
+
+/** Example indices of a train / validation / test split, each ascending. */
+export interface SplitIndices3 {
+  train: Int32Array
+  val: Int32Array
+  test: Int32Array
+}
+
+/**
+ * Seeded three-way split of `candidates` (example indices) by percentages. With `labels` it is
+ * stratified: each class is shuffled on its own and cut by the percentages, so every split keeps
+ * the class shares (a class with at least one example always keeps one in train). Without labels
+ * (regression) the candidates are shuffled as one group. Same inputs + seed ⇒ same split; every
+ * candidate lands in exactly one split; each split comes back sorted (sequential reads).
+ */
+export function splitIndices3(
+  candidates: Int32Array, labels: ArrayLike<number> | null, percents: { train: number; val: number; test: number }, seed: number
+): SplitIndices3 {
+  const groups = new Map<number, number[]>()
+  for (let k = 0; k < candidates.length; k++) {
+    const i = candidates[k]!
+    const c = labels ? labels[i]! : 0
+    let g = groups.get(c)
+    if (!g) groups.set(c, (g = []))
+    g.push(i)
+  }
+  const rng = createRng(seed)
+  const train: number[] = []
+  const val: number[] = []
+  const test: number[] = []
+  for (const c of [...groups.keys()].sort((a, b) => a - b)) {
+    const m = shuffleInPlace(groups.get(c)!, rng)
+    let nTest = Math.round((m.length * percents.test) / 100)
+    let nVal = Math.round((m.length * percents.val) / 100)
+    // Keep at least one example of every class in train; take it from test first, then val.
+    while (nTest + nVal >= m.length && m.length > 0) {
+      if (nTest > 0) nTest--
+      else if (nVal > 0) nVal--
+      else break
+    }
+    for (let k = 0; k < m.length; k++) (k < nTest ? test : k < nTest + nVal ? val : train).push(m[k]!)
+  }
+  const sorted = (a: number[]) => Int32Array.from(a).sort()
+  return { train: sorted(train), val: sorted(val), test: sorted(test) }
+}

@@ -22,7 +22,7 @@ import { MetricsRepo } from '../storage/metricsRepo'
 import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
-import { placeholderDatasetHandlers } from './datasetService'
+import { DatasetService } from './datasetService'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -41,6 +41,8 @@ export interface StudioOptions {
   probeBackend?: () => BackendInfo
   /** Where the sample datasets' source files are (resources/samples). */
   samplesDir?: string
+  /** Built import worker (out/main/importWorker.js); default: found next to the running code. */
+  importWorkerEntry?: string
 }
 
 /** Handlers for every request channel, typed by the contract. */
@@ -86,6 +88,7 @@ export class StudioCore {
   readonly runs: RunsRepo
   readonly metrics: MetricsRepo
   readonly checkpoints: CheckpointsRepo
+  readonly datasetService: DatasetService
   private readonly active = new Map<string, ActiveRun>()
   private backend: BackendInfo | null = null
   private closed = false
@@ -99,6 +102,10 @@ export class StudioCore {
     this.runs = new RunsRepo(this.db)
     this.metrics = new MetricsRepo(this.db)
     this.checkpoints = new CheckpointsRepo(this.db)
+    this.datasetService = new DatasetService({
+      datasetsDir: this.layout.datasets, uploadsDir: path.join(this.layout.root, 'uploads'), repo: this.datasets, hub: this.hub,
+      ...(opts.importWorkerEntry ? { workerEntry: opts.importWorkerEntry } : {})
+    })
     this.handlers = this.makeHandlers()
   }
 
@@ -154,7 +161,7 @@ export class StudioCore {
 
   private dataset(id: string): DatasetRecord {
     const d = this.datasets.get(id)
-    if (!d) throw new StudioError('not_found', `No dataset with id "${id}". Known datasets: ${this.datasets.list().map((x) => x.id).join(', ')}.`)
+    if (!d || d.deletedAt) throw new StudioError('not_found', `No dataset with id "${id}". Known datasets: ${this.datasets.list().map((x) => x.id).join(', ')}.`)
     return d
   }
 
@@ -331,7 +338,7 @@ export class StudioCore {
         this.summary(runId)
         return this.metrics.series(runId, names, afterStep)
       },
-      ...placeholderDatasetHandlers()
+      ...this.datasetService.handlers()
     }
   }
 
@@ -345,6 +352,7 @@ export class StudioCore {
   async close(graceMs = 3000): Promise<void> {
     if (this.closed) return
     this.closed = true
+    await this.datasetService.close()
     const waits: Promise<unknown>[] = []
     for (const [id, a] of this.active) {
       if (!a.session || a.session.exited) continue

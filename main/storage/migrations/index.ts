@@ -1,5 +1,6 @@
 import type { Database } from 'better-sqlite3'
 import { up as m001 } from './001_init'
+import { up as m002 } from './002_dataset_versions'
 
 /** One migration: `version` is what `PRAGMA user_version` reads after it ran. */
 export interface Migration {
@@ -13,7 +14,8 @@ export interface Migration {
  * file from any earlier version upgrades the same way.
  */
 export const MIGRATIONS: readonly Migration[] = [
-  { version: 1, name: 'init', up: m001 }
+  { version: 1, name: 'init', up: m001 },
+  { version: 2, name: 'dataset_versions', up: m002 }
 ]
 
 /** The schema version this build writes. */

@@ -1,0 +1,184 @@
+/**
+ * Image folders: one sub-folder per class (nested folders flattened into their class), PNG, JPEG
+ * and GIF (first frame) decoded in pure JS (pngjs, jpeg-js, omggif — no native binaries to
+ * download at install), resized by box averaging to one size, grey or RGB. Files that cannot be
+ * read are listed with the reason and skipped; they never stop the import.
+ */
+import { readdirSync, statSync } from 'node:fs'
+import path from 'node:path'
+import jpeg from 'jpeg-js'
+import { GifReader } from 'omggif'
+import { PNG } from 'pngjs'
+import { ImportError } from './importError'
+import { readHead, type SourceFile } from './sourceFiles'
+
+export type ImageKind = 'png' | 'jpeg' | 'gif' | 'webp'
+
+export const IMAGE_EXTS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp'])
+
+/** The image type from magic bytes, or null. */
+export function sniffImage(b: Uint8Array): ImageKind | null {
+  if (b.length >= 8 && b[0] === 0x89 && b[1] === 0x50 && b[2] === 0x4e && b[3] === 0x47) return 'png'
+  if (b.length >= 3 && b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return 'jpeg'
+  if (b.length >= 6 && b[0] === 0x47 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x38) return 'gif'
+  if (b.length >= 12 && b[0] === 0x52 && b[1] === 0x49 && b[2] === 0x46 && b[3] === 0x46 && b[8] === 0x57 && b[9] === 0x45 && b[10] === 0x42 && b[11] === 0x50) return 'webp'
+  return null
+}
+
+/** Width and height from the header bytes alone (no decoding), or null when unreadable. */
+export function imageSize(b: Buffer): { width: number; height: number } | null {
+  const kind = sniffImage(b)
+  try {
+    if (kind === 'png') return b.length >= 24 ? { width: b.readUInt32BE(16), height: b.readUInt32BE(20) } : null
+    if (kind === 'gif') return { width: b.readUInt16LE(6), height: b.readUInt16LE(8) }
+    if (kind === 'webp') {
+      const fourcc = b.toString('latin1', 12, 16)
+      if (fourcc === 'VP8 ') return { width: b.readUInt16LE(26) & 0x3fff, height: b.readUInt16LE(28) & 0x3fff }
+      if (fourcc === 'VP8L') { const v = b.readUInt32LE(21); return { width: (v & 0x3fff) + 1, height: ((v >> 14) & 0x3fff) + 1 } }
+      if (fourcc === 'VP8X') return { width: b.readUIntLE(24, 3) + 1, height: b.readUIntLE(27, 3) + 1 }
+      return null
+    }
+    if (kind === 'jpeg') {
+      let i = 2
+      while (i + 9 < b.length) {
+        if (b[i] !== 0xff) { i++; continue }
+        const m = b[i + 1]!
+        if (m >= 0xc0 && m <= 0xcf && m !== 0xc4 && m !== 0xc8 && m !== 0xcc) return { height: b.readUInt16BE(i + 5), width: b.readUInt16BE(i + 7) }
+        if (m === 0xd8 || m === 0x01 || (m >= 0xd0 && m <= 0xd7)) { i += 2; continue }
+        i += 2 + b.readUInt16BE(i + 2)
+      }
+    }
+  } catch { /* short header */ }
+  return null
+}
+
+/** A decoded image: RGBA, 8 bits per channel. */
+export interface Rgba { width: number; height: number; data: Uint8Array }
+
+/** Decodes PNG / JPEG / GIF (first frame); throws ImportError('corrupt_image') naming the file. */
+export function decodeImage(name: string, b: Buffer): Rgba {
+  if (b.length === 0) throw new ImportError('corrupt_image', `${name}: zero-byte file, not an image.`, { file: name })
+  const kind = sniffImage(b)
+  const ext = path.extname(name).toLowerCase()
+  if (!kind) {
+    throw new ImportError(IMAGE_EXTS.has(ext) ? 'format_mismatch' : 'corrupt_image',
+      `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG or GIF signature).`, { file: name, offset: 0 })
+  }
+  try {
+    if (kind === 'png') {
+      const p = PNG.sync.read(b)
+      return { width: p.width, height: p.height, data: new Uint8Array(p.data.buffer, p.data.byteOffset, p.data.byteLength) }
+    }
+    if (kind === 'jpeg') {
+      const j = jpeg.decode(b, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256, maxResolutionInMP: 50 })
+      return { width: j.width, height: j.height, data: j.data }
+    }
+    if (kind === 'gif') {
+      const g = new GifReader(b)
+      const data = new Uint8Array(g.width * g.height * 4)
+      g.decodeAndBlitFrameRGBA(0, data)
+      return { width: g.width, height: g.height, data }
+    }
+  } catch (e) {
+    throw new ImportError('corrupt_image', `${name}: the ${kind.toUpperCase()} data is damaged or cut short (${(e as Error).message}).`, { file: name })
+  }
+  throw new ImportError('unsupported', `${name}: WebP images cannot be decoded by this build (no pure-JS WebP decoder is bundled); convert them to PNG.`, { file: name })
+}
+
+/**
+ * Resizes RGBA to `w`×`h` by averaging the source pixels each target pixel covers (nearest pixel
+ * when enlarging) and writes grey (1 channel, ITU-R 601 luma) or RGB (3 channels) into `out` at
+ * `offset`. Transparent pixels are composited over white, as viewers show them.
+ */
+export function resizeInto(img: Rgba, w: number, h: number, channels: 1 | 3, out: Uint8Array, offset: number): void {
+  const sw = img.width
+  const sh = img.height
+  const src = img.data
+  for (let y = 0; y < h; y++) {
+    const y0 = Math.floor((y * sh) / h)
+    const y1 = Math.max(y0 + 1, Math.floor(((y + 1) * sh) / h))
+    for (let x = 0; x < w; x++) {
+      const x0 = Math.floor((x * sw) / w)
+      const x1 = Math.max(x0 + 1, Math.floor(((x + 1) * sw) / w))
+      let r = 0; let g = 0; let b = 0; let n = 0
+      for (let yy = y0; yy < y1; yy++) {
+        let p = (yy * sw + x0) * 4
+        for (let xx = x0; xx < x1; xx++, p += 4) {
+          const a = src[p + 3]! / 255
+          r += src[p]! * a + 255 * (1 - a)
+          g += src[p + 1]! * a + 255 * (1 - a)
+          b += src[p + 2]! * a + 255 * (1 - a)
+          n++
+        }
+      }
+      const o = offset + (y * w + x) * channels
+      if (channels === 1) out[o] = Math.round((0.299 * r + 0.587 * g + 0.114 * b) / n)
+      else { out[o] = Math.round(r / n); out[o + 1] = Math.round(g / n); out[o + 2] = Math.round(b / n) }
+    }
+  }
+}
+
+/** An image file with its class. */
+export interface LabeledFile extends SourceFile { label: number }
+
+export interface ImageListing {
+  classNames: string[]
+  files: LabeledFile[]
+  /** Files that are not images (by name), listed for the dialog. */
+  skipped: { name: string; reason: string }[]
+}
+
+function walk(dir: string, rel: string, out: SourceFile[], skipped: ImageListing['skipped'], limit: number): void {
+  const entries = readdirSync(dir, { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue
+    const p = path.join(dir, e.name)
+    const r = rel ? `${rel}/${e.name}` : e.name
+    if (e.isDirectory()) walk(p, r, out, skipped, limit)
+    else if (e.isFile()) {
+      if (out.length >= limit) throw new ImportError('too_large', `More than ${limit.toLocaleString('en')} files in the dropped folders.`)
+      if (IMAGE_EXTS.has(path.extname(e.name).toLowerCase())) out.push({ path: p, name: r, bytes: statSync(p).size })
+      else skipped.push({ name: r, reason: 'not an image file (by its name); skipped' })
+    }
+  }
+}
+
+/**
+ * Lists class folders and their images. `dirs` are the dropped folders: one folder holding a
+ * sub-folder per class, or several class folders dropped together. Needs at least two classes.
+ */
+export function listImageFolders(dirs: { path: string; name: string }[], limit = 1_000_000): ImageListing {
+  let classDirs: { path: string; name: string }[]
+  if (dirs.length === 1) {
+    const root = dirs[0]!
+    classDirs = readdirSync(root.path, { withFileTypes: true })
+      .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+      .map((e) => ({ path: path.join(root.path, e.name), name: e.name }))
+      .sort((a, b) => (a.name < b.name ? -1 : 1))
+  } else {
+    classDirs = [...dirs].sort((a, b) => (a.name < b.name ? -1 : 1))
+  }
+  const files: LabeledFile[] = []
+  const skipped: ImageListing['skipped'] = []
+  const classNames: string[] = []
+  for (const c of classDirs) {
+    const list: SourceFile[] = []
+    walk(c.path, c.name, list, skipped, limit)
+    if (!list.length) { skipped.push({ name: `${c.name}/`, reason: 'no images in this folder; not a class' }); continue }
+    const label = classNames.length
+    classNames.push(c.name)
+    for (const f of list) files.push({ ...f, label })
+  }
+  if (classNames.length < 2) {
+    const where = dirs.length === 1 ? dirs[0]!.name : dirs.map((d) => d.name).join(', ')
+    throw new ImportError('one_class', classNames.length === 1
+      ? `${where}: only one class folder with images (${classNames[0]}/); an image dataset needs one sub-folder per class, at least two.`
+      : `${where}: no class folders with images found; expected one sub-folder per class (e.g. cats/, dogs/) holding PNG, JPEG or GIF files.`, { file: where })
+  }
+  return { classNames, files, skipped }
+}
+
+/** Reads just enough of a file for imageSize. */
+export function readImageHead(file: string): Buffer {
+  return readHead(file, 64 * 1024)
+}

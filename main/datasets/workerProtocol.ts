@@ -1,0 +1,46 @@
+/**
+ * Messages between main and the import worker, and how main starts one. Plain data only: the
+ * worker never sees SQLite or the event hub.
+ */
+import { existsSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { Worker } from 'node:worker_threads'
+import type { ImportErrorInfo, ImportOptions, ImportProgress, InspectResult } from '../../preload/contract/types'
+import type { ResolvedInput } from './detect'
+import type { JobRequest, JobResult } from './importJob'
+
+export type WorkerRequest = JobRequest | { kind: 'inspect'; input: ResolvedInput; options: ImportOptions }
+
+export type WorkerReply =
+  | { type: 'progress'; progress: Omit<ImportProgress, 'jobId'> }
+  | { type: 'key'; key: string }
+  | { type: 'inspected'; result: InspectResult }
+  | { type: 'done'; result: JobResult | null }
+  | { type: 'error'; error: ImportErrorInfo }
+
+/**
+ * Where the worker entry is: `importWorker.js` next to the running bundle (out/main, also when
+ * this code sits in out/main/chunks), else the TypeScript source (tests and tsx runs).
+ */
+export function defaultWorkerEntry(fromUrl: string = import.meta.url): string {
+  const here = path.dirname(fileURLToPath(fromUrl))
+  for (const c of [path.join(here, 'importWorker.js'), path.join(here, '..', 'importWorker.js')]) if (existsSync(c)) return c
+  const src = path.resolve(here, '..', 'datasets', 'importWorker.ts')
+  if (existsSync(src)) return src
+  return path.resolve(here, 'importWorker.ts')
+}
+
+/**
+ * Starts a worker on `entry` with `data`. A .ts entry (running from sources under vitest or tsx)
+ * is loaded through tsx's loader, registered inside the worker, since loaders given to the parent
+ * do not reach worker threads.
+ */
+export function startWorker(entry: string, data: WorkerRequest): Worker {
+  const opts = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 4096 } }
+  if (!entry.endsWith('.ts')) return new Worker(entry, opts)
+  const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}) })`
+  return new Worker(code, { ...opts, eval: true })
+}
