@@ -417,8 +417,8 @@ export class FastEngine {
         case 'pool': {
           if (!needDx) break
           const len = n * (dx.length / this.batchSize)
-          K.maxPoolBackward(dy.subarray(0, n * (dy.length / this.batchSize)), s.argmax, dx.subarray(0, len),
-            this.poolTakesRelu(i) ? x.subarray(0, len) : null)
+          const outLen = n * (dy.length / this.batchSize)
+          K.maxPoolBackward(dy.subarray(0, outLen), s.argmax, dx.subarray(0, len), this.poolTakesRelu(i) ? y.subarray(0, outLen) : null)
           break
         }
         case 'act': {

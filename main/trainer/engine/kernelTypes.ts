@@ -67,8 +67,9 @@ export interface Kernels {
   /** Max pool with the flat input index of each max. */
   maxPoolForward(x: Float32Array, g: ConvGeom, y: Float32Array, argmax: Int32Array): void
   /**
-   * dx (overwritten) = scatter of dy through argmax. With reluOut (the pool's input when a relu
-   * produced it) relu's gradient is applied in the same pass: entries where reluOut ≤ 0 get 0.
+   * dx (overwritten) = scatter of dy through argmax. With `pooled` (the pool's output, when its
+   * input came out of a relu) relu's gradient is applied in the same pass: windows whose max is
+   * ≤ 0 pass nothing.
    */
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, reluOut?: Float32Array | null): void
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, pooled?: Float32Array | null): void
 }

@@ -55,7 +55,7 @@ function wrapNative(addon: NativeAddon): Kernels {
     im2col: addon.im2col,
     col2im: addon.col2im,
     maxPoolForward: addon.maxPoolForward,
-    maxPoolBackward: (dy, argmax, dx, reluOut) => addon.maxPoolBackward(dy, argmax, dx, reluOut ?? null)
+    maxPoolBackward: (dy, argmax, dx, pooled) => addon.maxPoolBackward(dy, argmax, dx, pooled ?? null)
   }
   return k
 }

@@ -170,10 +170,10 @@ export const portableKernels: Kernels = {
   im2col(x, g, cols) { im2colJs(x, g, cols) },
   col2im(cols, g, dx) { col2imJs(cols, g, dx) },
   maxPoolForward(x, g, y, argmax) { maxPoolJs(x, g, y, argmax) },
-  maxPoolBackward(dy, argmax, dx, reluOut) {
+  maxPoolBackward(dy, argmax, dx, pooled) {
     dx.fill(0)
-    if (reluOut) {
-      for (let i = 0; i < dy.length; i++) { const a = argmax[i]!; if (a >= 0 && reluOut[a]! > 0) dx[a]! += dy[i]! }
+    if (pooled) {
+      for (let i = 0; i < dy.length; i++) { const a = argmax[i]!; if (a >= 0 && pooled[i]! > 0) dx[a]! += dy[i]! }
       return
     }
     for (let i = 0; i < dy.length; i++) { const a = argmax[i]!; if (a >= 0) dx[a]! += dy[i]! }

@@ -34,7 +34,7 @@ export interface NativeAddon {
   im2col(x: Float32Array, geom: Int32Array, cols: Float32Array): void
   col2im(cols: Float32Array, geom: Int32Array, dx: Float32Array): void
   maxPoolForward(x: Float32Array, geom: Int32Array, y: Float32Array, argmax: Int32Array): void
-  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, reluOut?: Float32Array | null): void
+  maxPoolBackward(dy: Float32Array, argmax: Int32Array, dx: Float32Array, pooled?: Float32Array | null): void
   setThreads(n: number): number
   forceGeneric(on: boolean): void
   info(): { isa: 'avx2-fma' | 'generic'; avx2Fma: boolean; threads: number; abi: number }

@@ -311,7 +311,7 @@ napi_value MaxPoolForward(napi_env env, napi_callback_info info) {
   return undefinedValue(env);
 }
 
-// maxPoolBackward(dy, argmax, dx, reluOut?): argmax entries must index dx (and reluOut).
+// maxPoolBackward(dy, argmax, dx, pooled?): argmax entries must index dx; pooled is as long as dy.
 napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
   ARGS(4)
   size_t ly = 0, la = 0, lx = 0, lr = 0;
@@ -320,7 +320,7 @@ napi_value MaxPoolBackward(napi_env env, napi_callback_info info) {
   float* dx = c.f32(2, &lx);
   const float* relu = c.isNull(3) || argc < 4 ? nullptr : c.f32(3, &lr);
   c.need(la, ly, "maxPoolBackward: argmax is too small");
-  if (relu) c.need(lr, lx, "maxPoolBackward: reluOut is too small");
+  if (relu) c.need(lr, ly, "maxPoolBackward: pooled is too small");
   if (c.failed) return nullptr;
   for (size_t i = 0; i < ly; ++i) {
     if (am[i] >= 0 && static_cast<size_t>(am[i]) >= lx) {

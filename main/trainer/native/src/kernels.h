@@ -64,9 +64,10 @@ void col2im(const float* cols, const Conv2DGeom& g, float* dx);
 /** Max pool, NHWC; argmax[i] is the flat input index of output i's max (−1 if the window was empty). */
 void maxPoolForward(const float* x, const Conv2DGeom& g, float* y, int32_t* argmax);
 /**
- * dx (overwritten, size batch·inH·inW·inC) = scatter of dy through argmax. With reluOut (the
- * pool's input, a relu output) it also applies relu's gradient: entries where reluOut ≤ 0 get 0.
+ * dx (overwritten, size batch·inH·inW·inC) = scatter of dy through argmax. With `pooled` (the pool's
+ * output, when its input came out of a relu) it also applies relu's gradient: windows whose max is
+ * ≤ 0 pass nothing.
  */
-void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* reluOut);
+void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* pooled);
 
 }  // namespace studio

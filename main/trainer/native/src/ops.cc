@@ -179,8 +179,14 @@ void im2col(const float* x, const Conv2DGeom& g, float* cols) {
           }
           const float* xrow = xb + static_cast<size_t>(ih) * g.inW * g.inC;
           if (rowInside) {
-            // The common case (no padding in this row): one copy of kW·inC floats.
-            std::memcpy(out, xrow + static_cast<size_t>(iw0) * g.inC, sizeof(float) * span);
+            // The common case (no padding in this row): one copy of kW·inC floats. Short spans
+            // (a 3×3 kernel on one channel: 3 floats) as a plain loop: a memcpy call costs more.
+            const float* src = xrow + static_cast<size_t>(iw0) * g.inC;
+            if (span < 16) {
+              for (size_t j = 0; j < span; ++j) out[j] = src[j];
+            } else {
+              std::memcpy(out, src, sizeof(float) * span);
+            }
             out += span;
             continue;
           }
@@ -279,14 +285,16 @@ void maxPoolForward(const float* x, const Conv2DGeom& g, float* y, int32_t* argm
   });
 }
 
-void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* reluOut) {
+void maxPoolBackward(const float* dy, const int32_t* argmax, size_t nOut, float* dx, size_t nIn, const float* pooled) {
   std::memset(dx, 0, nIn * sizeof(float));
-  if (reluOut) {
-    // Fused with the gradient of the relu that produced the pool's input: a window's max that
-    // relu clamped to 0 passes no gradient. Saves a full pass over the (large) conv output.
+  if (pooled) {
+    // Fused with the gradient of the relu that produced the pool's input: a window whose max relu
+    // clamped to 0 passes no gradient. The max is the pool's own output, so the test reads
+    // pooled[i] in order instead of the (large) conv output at argmax[i]; and the conv's separate
+    // relu-gradient pass over its whole output is gone.
     for (size_t i = 0; i < nOut; ++i) {
       const int32_t a = argmax[i];
-      if (a >= 0 && reluOut[a] > 0.f) dx[a] += dy[i];
+      if (a >= 0 && pooled[i] > 0.f) dx[a] += dy[i];
     }
     return;
   }

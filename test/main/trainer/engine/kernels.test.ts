@@ -213,8 +213,8 @@ describe.skipIf(!native.ok)('native fused ops agree with the TypeScript kernels'
       const dy = randomArray(p, 77)
       nk().maxPoolBackward(dy, a1, d1); pk.maxPoolBackward(dy, a2, d2)
       expect(relError(d1, d2)).toBeLessThan(1e-6)
-      // Fused with relu's gradient: positions whose input is ≤ 0 pass nothing.
-      nk().maxPoolBackward(dy, a1, d1, x); pk.maxPoolBackward(dy, a2, d2, x)
+      // Fused with relu's gradient (given the pool's output): positions whose input is ≤ 0 pass nothing.
+      nk().maxPoolBackward(dy, a1, d1, y1); pk.maxPoolBackward(dy, a2, d2, y2)
       expect(relError(d1, d2)).toBeLessThan(1e-6)
       for (let i = 0; i < x.length; i++) if (x[i]! <= 0) expect(d1[i]).toBe(0)
     }
