@@ -333,8 +333,41 @@ void sgemm(bool tA, bool tB, int M, int N, int K, float alpha, const float* A, i
     sgemmSerial(tA, tB, M, N, K, alpha, A, lda, B, ldb, overwrite, C, ldc);
     return;
   }
-  // Split the longer output side into tile-aligned strips; each part packs its own panels.
-  const bool splitN = (N / NR) >= (M / MR);
+  // A long reduction with a small output (the weight gradient of a conv: 288×64 over 15k rows):
+  // split K. Each thread sums its chunks into its own M×N buffer, then the buffers are added.
+  if (K >= 8 * std::max(M, N) && static_cast<size_t>(M) * N <= (1u << 20)) {
+    const int kChunks = parts * 4;
+    std::vector<std::vector<float>> partial(parts);
+    std::vector<char> used(parts, 0);
+    std::atomic<int> next{0};
+    pool().run(parts, [&](int t) {
+      std::vector<float>& acc = partial[t];
+      for (int ch = next.fetch_add(1); ch < kChunks; ch = next.fetch_add(1)) {
+        const int k0 = static_cast<int>(static_cast<long long>(K) * ch / kChunks);
+        const int k1 = static_cast<int>(static_cast<long long>(K) * (ch + 1) / kChunks);
+        if (k1 <= k0) continue;
+        if (!used[t]) acc.assign(static_cast<size_t>(M) * N, 0.f);
+        const float* Ak = tA ? A + static_cast<size_t>(k0) * lda : A + k0;
+        const float* Bk = tB ? B + k0 : B + static_cast<size_t>(k0) * ldb;
+        sgemmSerial(tA, tB, M, N, k1 - k0, alpha, Ak, lda, Bk, ldb, !used[t], acc.data(), N);
+        used[t] = 1;
+      }
+    });
+    for (int i = 0; i < M; ++i) {
+      float* c = C + static_cast<size_t>(i) * ldc;
+      if (overwrite) std::memset(c, 0, sizeof(float) * N);
+      for (int t = 0; t < parts; ++t) {
+        if (!used[t]) continue;
+        const float* p = partial[t].data() + static_cast<size_t>(i) * N;
+        for (int j = 0; j < N; ++j) c[j] += p[j];
+      }
+    }
+    return;
+  }
+  // Split the output into tile-aligned strips; each strip packs its own panels, so split the side
+  // whose operand is cheaper to pack again: strips of columns re-pack A (M×K), strips of rows
+  // re-pack B (K×N). For X·W in an MLP (128×784 · 784×256) that means columns.
+  const bool splitN = M <= N;
   const int unit = splitN ? NR : MR;
   const int extent = splitN ? N : M;
   const int units = (extent + unit - 1) / unit;
