@@ -35,7 +35,9 @@ if (native.ok) {
 // Edge sizes around every blocking factor in use: tiles 4/6/8/16, k-blocks of 256, M-blocks 96/128.
 const SHAPES: [number, number, number][] = [
   [1, 1, 1], [1, 7, 3], [5, 1, 2], [2, 3, 1], [6, 16, 8], [7, 17, 13], [13, 31, 97], [97, 13, 5],
-  [64, 48, 257], [101, 33, 255], [128, 10, 128], [127, 129, 31], [193, 47, 513]
+  [64, 48, 257], [101, 33, 255], [128, 10, 128], [127, 129, 31], [193, 47, 513],
+  // Long reductions with small outputs: the K-split threading path (conv weight gradients).
+  [20, 30, 7001], [7, 61, 9001]
 ]
 const FLAGS: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]]
 
