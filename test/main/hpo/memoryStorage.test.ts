@@ -1,0 +1,4 @@
+import { MemoryStorage } from '../../../main/hpo/memoryStorage'
+import { runStorageContract } from './storageContract'
+
+runStorageContract('memory', () => new MemoryStorage())
