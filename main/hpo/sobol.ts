@@ -85,13 +85,14 @@ export class Sobol {
     }
   }
 
-  /** The i-th point (i ≥ 0). */
+  /** The i-th point (i ≥ 0, < 2^31), in Gray-code order like SciPy's and Joe & Kuo's generators. */
   point(i: number): number[] {
+    const gray = (i ^ (i >>> 1)) >>> 0
     const x: number[] = []
     for (let d = 0; d < this.dim; d++) {
       const v = this.v[d] as Uint32Array
       let acc = this.shift[d] as number
-      let n = i
+      let n = gray
       for (let b = 0; n > 0 && b < BITS; b++, n = Math.floor(n / 2)) if (n % 2 === 1) acc ^= v[b] as number
       x.push((acc >>> 0) / 4294967296)
     }

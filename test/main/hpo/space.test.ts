@@ -2,19 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { Rng } from '../../../main/hpo/random'
 import { applyParams, checkParams, fromUnit, getByPath, parseSearchSpace, serializeSearchSpace, SpaceEncoder, toUnit, validateSearchSpace, type SearchSpace } from '../../../main/hpo/space'
 import { sampleUniform } from '../../../main/hpo/samplers/randomSampler'
-
-export const mixedSpace: SearchSpace = {
-  params: [
-    { name: 'learningRate', kind: 'float', low: 1e-4, high: 0.5, log: true },
-    { name: 'dropout', kind: 'float', low: 0, high: 0.5, step: 0.1 },
-    { name: 'layers', kind: 'int', low: 1, high: 4 },
-    { name: 'units', kind: 'int', low: 8, high: 512, log: true },
-    { name: 'batchSize', kind: 'discrete', values: [500, 1000, 2000] },
-    { name: 'optimizer', kind: 'categorical', choices: ['adam', 'sgd'] },
-    { name: 'momentum', kind: 'float', low: 0, high: 0.99, when: { parent: 'optimizer', values: ['sgd'] } },
-    { name: 'nesterov', kind: 'categorical', choices: [true, false], when: { parent: 'optimizer', values: ['sgd'] } }
-  ]
-}
+import { mixedSpace } from './helpers'
 
 describe('Rng', () => {
   it('is deterministic for a seed and differs between seeds and keys', () => {
