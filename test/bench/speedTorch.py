@@ -66,6 +66,12 @@ def blas_name():
 
 def run(cmd):
     set_threads(int(cmd["threads"]))
+    if "blasThreads" in cmd:  # OpenBLAS's pool on its own (see speed.ts: PyTorch's best 2-thread setting)
+        for path in blas_libraries():
+            try:
+                ctypes.CDLL(path).openblas_set_num_threads(int(cmd["blasThreads"]))
+            except (OSError, AttributeError):
+                pass
     torch.manual_seed(1)
     kind, n, batch = cmd["model"], int(cmd["samples"]), int(cmd["batch"])
     x, y = data(kind, n)
