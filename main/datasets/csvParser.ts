@@ -103,12 +103,13 @@ export class CsvParser {
         if (n >= rec.start.length) this.grow()
         if (i < L && b[i] === QUOTE) {
           let j = i + 1
+          const quoteLine = this.line + nl
           for (;;) {
             if (j >= L) {
               if (!eof) break outer
               throw new ImportError('format_mismatch',
-                `${this.file} line ${this.line + nl}: a quoted field starts here but its closing quote (") is missing before the end of the file.`,
-                { file: this.file, line: this.line + nl, offset: this.base + i })
+                `${this.file} line ${quoteLine}: a quoted field starts here but its closing quote (") is missing before the end of the file.`,
+                { file: this.file, line: quoteLine, offset: this.base + i })
             }
             const c = b[j]!
             if (c === QUOTE) {

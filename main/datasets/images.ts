@@ -14,6 +14,9 @@ import { readHead, type SourceFile } from './sourceFiles'
 
 export type ImageKind = 'png' | 'jpeg' | 'gif' | 'webp'
 
+/** Largest image decoded (pixels): a damaged header must not make the decoder allocate gigabytes. */
+const MAX_PIXELS = 40e6
+
 export const IMAGE_EXTS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp'])
 
 /** The image type from magic bytes, or null. */
@@ -64,6 +67,10 @@ export function decodeImage(name: string, b: Buffer): Rgba {
     throw new ImportError(IMAGE_EXTS.has(ext) ? 'format_mismatch' : 'corrupt_image',
       `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG or GIF signature).`, { file: name, offset: 0 })
   }
+  const dims = imageSize(b)
+  if (dims && dims.width * dims.height > MAX_PIXELS) {
+    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit (damaged, or far larger than training needs).`, { file: name })
+  }
   try {
     if (kind === 'png') {
       const p = PNG.sync.read(b)
@@ -73,12 +80,7 @@ export function decodeImage(name: string, b: Buffer): Rgba {
       const j = jpeg.decode(b, { useTArray: true, formatAsRGBA: true, maxMemoryUsageInMB: 256, maxResolutionInMP: 50 })
       return { width: j.width, height: j.height, data: j.data }
     }
-    if (kind === 'gif') {
-      const g = new GifReader(b)
-      const data = new Uint8Array(g.width * g.height * 4)
-      g.decodeAndBlitFrameRGBA(0, data)
-      return { width: g.width, height: g.height, data }
-    }
+    if (kind === 'gif') return decodeGifFirstFrame(b)
   } catch (e) {
     throw new ImportError('corrupt_image', `${name}: the ${kind.toUpperCase()} data is damaged or cut short (${(e as Error).message}).`, { file: name })
   }
@@ -181,4 +183,91 @@ export function listImageFolders(dirs: { path: string; name: string }[], limit =
 /** Reads just enough of a file for imageSize. */
 export function readImageHead(file: string): Buffer {
   return readHead(file, 64 * 1024)
+}
+
+/**
+ * The first frame of a GIF as RGBA. omggif parses the blocks, but its LZW decoder can loop
+ * forever on damaged data (found by the import fuzz test), so the pixels are decoded here with
+ * a bounded LZW: every dictionary entry's prefix is an older entry, so no chain can cycle.
+ */
+export function decodeGifFirstFrame(b: Buffer): Rgba {
+  const g = new GifReader(b)
+  const f = g.frameInfo(0)
+  const W = g.width
+  const H = g.height
+  if (f.x + f.width > W || f.y + f.height > H) throw new Error(`frame ${f.width}×${f.height} at ${f.x},${f.y} lies outside the ${W}×${H} image`)
+  const minCode = b[f.data_offset]!
+  if (minCode < 2 || minCode > 8) throw new Error(`LZW minimum code size ${minCode} (expected 2–8)`)
+  // Concatenate the data sub-blocks.
+  const parts: Buffer[] = []
+  let p = f.data_offset + 1
+  for (;;) {
+    if (p >= b.length) throw new Error('image data runs past the end of the file')
+    const len = b[p]!
+    if (len === 0) break
+    if (p + 1 + len > b.length) throw new Error('image data runs past the end of the file')
+    parts.push(b.subarray(p + 1, p + 1 + len))
+    p += 1 + len
+  }
+  const data = Buffer.concat(parts)
+  const npix = f.width * f.height
+  const index = new Uint8Array(npix)
+  const prefix = new Int16Array(4096)
+  const suffix = new Uint8Array(4096)
+  const first = new Uint8Array(4096)
+  const stack = new Uint8Array(4097)
+  const clear = 1 << minCode
+  const eoi = clear + 1
+  for (let i = 0; i < clear; i++) { prefix[i] = -1; suffix[i] = i; first[i] = i }
+  let size = minCode + 1
+  let next = eoi + 1
+  let prev = -1
+  let bitPos = 0
+  let out = 0
+  const totalBits = data.length * 8
+  while (out < npix && bitPos + size <= totalBits) {
+    let code = 0
+    for (let k = 0; k < size; k++, bitPos++) code |= ((data[bitPos >> 3]! >> (bitPos & 7)) & 1) << k
+    if (code === clear) { size = minCode + 1; next = eoi + 1; prev = -1; continue }
+    if (code === eoi) break
+    const kwk = code >= next
+    if (kwk && (code !== next || prev < 0)) throw new Error(`LZW code ${code} before it was defined`)
+    // Walk the string of `base` backwards; prefixes always point at older entries, so this ends.
+    const base = kwk ? prev : code
+    let sp = 0
+    for (let c = base; c >= 0; c = prefix[c]!) stack[sp++] = suffix[c]!
+    for (let k = sp - 1; k >= 0 && out < npix; k--) index[out++] = stack[k]!
+    if (kwk && out < npix) index[out++] = first[prev]!
+    if (prev >= 0 && next < 4096) {
+      prefix[next] = prev
+      suffix[next] = kwk ? first[prev]! : first[code]!
+      first[next] = first[prev]!
+      next++
+      if (next === 1 << size && size < 12) size++
+    }
+    prev = code
+  }
+  const palOff = f.palette_offset
+  const palSize = f.palette_size ?? 0
+  if (palOff === null || palOff + palSize * 3 > b.length) throw new Error('no colour table')
+  const rgba = new Uint8Array(W * H * 4)
+  const rows = f.interlaced ? interlacedRows(f.height) : null
+  for (let i = 0; i < out; i++) {
+    const ci = index[i]!
+    if (ci === f.transparent_index || ci >= palSize) continue
+    const fy = rows ? rows[Math.floor(i / f.width)]! : Math.floor(i / f.width)
+    const o = ((f.y + fy) * W + f.x + (i % f.width)) * 4
+    rgba[o] = b[palOff + ci * 3]!
+    rgba[o + 1] = b[palOff + ci * 3 + 1]!
+    rgba[o + 2] = b[palOff + ci * 3 + 2]!
+    rgba[o + 3] = 255
+  }
+  return { width: W, height: H, data: rgba }
+}
+
+function interlacedRows(h: number): Int32Array {
+  const rows = new Int32Array(h)
+  let k = 0
+  for (const [start, step] of [[0, 8], [4, 8], [2, 4], [1, 2]] as const) for (let y = start; y < h; y += step) rows[k++] = y
+  return rows
 }

@@ -57,6 +57,8 @@ export interface JobHooks {
 
 export const DEFAULT_SPLIT: SplitPercents = { train: 80, val: 10, test: 10 }
 export const DEFAULT_SEED = 42
+/** More distinct labels than this is not a classification dataset (and would blow up per-class arrays). */
+const MAX_CLASSES = 1000
 
 /** Progress with rate and ETA, throttled to ~5 messages per second per job. */
 export class ProgressMeter {
@@ -127,7 +129,13 @@ function officialSplit(nTrain: number, nTest: number, labels: ArrayLike<number> 
 
 function classLabels(name: string, raw: ArrayLike<number>, count: number): { labels: Int32Array; classNames: string[] } {
   let max = 0
-  for (let i = 0; i < count; i++) max = Math.max(max, raw[i]!)
+  for (let i = 0; i < count; i++) {
+    const v = raw[i]!
+    if (!(v >= 0 && v < MAX_CLASSES && Number.isInteger(v))) {
+      throw new ImportError('format_mismatch', `${name} record ${i}: label ${v}; expected a class index from 0 to ${MAX_CLASSES - 1}.`, { file: name, record: i })
+    }
+    if (v > max) max = v
+  }
   const used = new Set<number>()
   for (let i = 0; i < count; i++) used.add(raw[i]!)
   if (used.size < 2) {

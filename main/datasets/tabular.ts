@@ -74,6 +74,7 @@ export async function sampleTabular(f: SourceFile, kind: 'csv' | 'jsonl', forced
     if (n) columns[i] = `${columns[i]} (${n + 1})`
   }
   const body = dialect.hasHeader ? recs.slice(1) : recs
+  if (!body.length && complete) throw new ImportError('no_data', `${f.name}: no data rows below the header row.`, { file: f.name })
   const rows = body.map((r) => columns.map((_, i) => (r[i] === undefined || isMissingText(r[i]!) ? null : r[i]!)))
   const lineCount = bytes.subarray(0, usedBytes).reduce((a, b) => a + (b === 0x0a ? 1 : 0), 0) || 1
   const estimatedRows = complete ? body.length : Math.round((f.bytes / usedBytes) * lineCount) - (dialect.hasHeader ? 1 : 0)
