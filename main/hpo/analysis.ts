@@ -70,8 +70,8 @@ function variance(y: number[], idx: number[]): number {
 }
 
 /** Grows one CART regression tree and adds each split's weighted impurity decrease to `gain`. */
-function grow(x: number[][], y: number[], idx: number[], depth: number, maxDepth: number, gain: number[], rng: Rng, maxFeatures: number): Node | undefined {
-  if (idx.length < 2 || depth >= maxDepth) return undefined
+function grow(x: number[][], y: number[], idx: number[], depth: number, maxDepth: number, gain: number[], rng: Rng, maxFeatures: number, minLeaf = 1): Node | undefined {
+  if (idx.length < 2 * minLeaf || depth >= maxDepth) return undefined
   const parentImp = variance(y, idx)
   if (parentImp <= 1e-15) return undefined
   const nf = x[0]!.length
@@ -97,6 +97,7 @@ function grow(x: number[][], y: number[], idx: number[], depth: number, maxDepth
       if (a === b) continue
       const nL = k + 1
       const nR = sorted.length - nL
+      if (nL < minLeaf || nR < minLeaf) continue
       const impL = sqL / nL - (sumL / nL) ** 2
       const impR = (sqT - sqL) / nR - ((sumT - sumL) / nR) ** 2
       const score = nL * impL + nR * impR
@@ -106,8 +107,8 @@ function grow(x: number[][], y: number[], idx: number[], depth: number, maxDepth
   if (!best) return undefined
   gain[best.f] = gain[best.f]! + Math.max(0, idx.length * parentImp - best.score)
   const node: Node = { feature: best.f, threshold: best.thr }
-  const l = grow(x, y, best.left, depth + 1, maxDepth, gain, rng, maxFeatures)
-  const r = grow(x, y, best.right, depth + 1, maxDepth, gain, rng, maxFeatures)
+  const l = grow(x, y, best.left, depth + 1, maxDepth, gain, rng, maxFeatures, minLeaf)
+  const r = grow(x, y, best.right, depth + 1, maxDepth, gain, rng, maxFeatures, minLeaf)
   if (l) node.left = l
   if (r) node.right = r
   return node
@@ -124,11 +125,13 @@ export interface ImportanceOptions {
 
 /**
  * Parameter importance by mean decrease in impurity of a random forest (Optuna's
- * `MeanDecreaseImpurityImportanceEvaluator`; not fANOVA): 64 bootstrapped CART regression
- * trees, each split considering a random ⌈2d/3⌉ of the d parameters (all when d ≤ 3), fitted on
+ * `MeanDecreaseImpurityImportanceEvaluator`, same forest settings; not fANOVA): 64 bootstrapped
+ * CART regression trees grown to depth 64 with every parameter considered at each split, fitted on
  * complete trials with parameters in unit coordinates (log scales in log space, categoricals by
  * index, inactive parameters as −1). Importances are non-negative and sum to 1; sorted
- * descending. Deterministic for a seed. Empty when fewer than two trials are complete.
+ * descending. Deterministic for a seed. Empty when fewer than two trials are complete. Like any
+ * MDI estimate it is biased toward parameters with many distinct values and shares credit
+ * arbitrarily between redundant ones (a conditional child and its parent).
  */
 export function parameterImportance(trials: readonly Trial[], space: SearchSpace, options: ImportanceOptions = {}): { name: string; importance: number }[] {
   const params: ParamSpec[] = options.params ? space.params.filter((p) => options.params!.includes(p.name)) : space.params
@@ -139,7 +142,8 @@ export function parameterImportance(trials: readonly Trial[], space: SearchSpace
   const total = new Array<number>(params.length).fill(0)
   const rng = new Rng(options.seed ?? 0, 0x1f)
   const nTrees = options.nTrees ?? 64
-  const maxFeatures = params.length <= 3 ? params.length : Math.max(1, Math.ceil((params.length * 2) / 3))
+  // All features at every split, as scikit-learn's regressor default that Optuna uses.
+  const maxFeatures = params.length
   for (let k = 0; k < nTrees; k++) {
     const idx = Array.from({ length: done.length }, () => rng.int(done.length))
     const gain = new Array<number>(params.length).fill(0)
