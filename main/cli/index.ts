@@ -5,13 +5,14 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { MetricBatch, RunSummary } from '../../preload/contract/types'
+import type { ImportEnd, ImportProgress, MetricBatch, RunSummary } from '../../preload/contract/types'
 import { METRIC } from '../../preload/contract/types'
 import { attachLogFile } from '../common/logger'
 import { defaultDataDir, dataLayout } from '../common/paths'
 import { StudioError } from '../services/errors'
 import type { StudioCore } from '../services/studio'
 import { UsageError, parseTrainArgs } from './args'
+import { parseImportArgs } from './importArgs'
 import { openHeadlessCore } from './context'
 import { serve } from './serve'
 
@@ -22,6 +23,11 @@ Usage:
                [--filters 16,32] [--dense-units 64] [--optimizer sgd|momentum|adam|rmsprop]
                [--lr 0.01] [--batch-size 32] [--epochs 20] [--seed 42]
                [--backend auto|tensorflow-gpu|tensorflow|wasm|cpu] [--name <text>] [--json]
+  studio import <file|folder>... [--name <text>] [--target <column>] [--task classification|regression]
+               [--split 80,10,10] [--seed 42] [--format csv|jsonl|idx|images|cifar|npy|npz]
+               [--scaling standardize|minmax|none] [--missing drop|fill|fail] [--size 28x28]
+               [--color gray|rgb] [--json]
+                                     import a dataset (exit 2: bad arguments, 1: bad input)
   studio serve [--port <n>]          browser mode on 127.0.0.1 with a random token
   studio runs [--json]               list runs
   studio datasets [--json]           list datasets
@@ -177,6 +183,72 @@ async function datasets(argv: string[]): Promise<number> {
   return 0
 }
 
+const UNIT: Record<ImportProgress['unit'], string> = { bytes: 'MB', rows: 'rows', files: 'files', examples: 'examples' }
+
+async function importCmd(argv: string[]): Promise<number> {
+  const args = parseImportArgs(argv)
+  if (args.help) { out(HELP); return 0 }
+  const dataDir = args.dataDir ?? defaultDataDir()
+  attachLogFile(dataLayout(dataDir).logs, true)
+  const core = openHeadlessCore(import.meta.url, dataDir)
+  const tty = process.stderr.isTTY === true && !args.json
+  try {
+    let job: { jobId: string; done: Promise<ImportEnd> }
+    try {
+      job = core.datasetService.startImport({ paths: args.paths }, args.options)
+    } catch (e) {
+      // Paths that do not exist or cannot be read are bad arguments, like a bad flag.
+      if (e instanceof StudioError && (e.code === 'invalid_argument' || e.code === 'not_found')) throw new UsageError(`studio import: ${e.message}`)
+      throw e
+    }
+    const bar = tty ? new cliProgress.SingleBar({
+      format: ' {phase} {bar} {percentage}% | {value}/{total} {unit} | {rate} {unit}/s | ETA {eta_formatted}',
+      barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true, stream: process.stderr
+    }) : null
+    let phase = ''
+    const off = core.hub.subscribe((event, payload) => {
+      if (event !== 'datasets:didImportProgress' || !bar) return
+      const p = payload as ImportProgress
+      if (p.jobId !== job.jobId) return
+      const scale = p.unit === 'bytes' ? 1 / 1e6 : 1
+      const fields = { phase: p.phase.padEnd(9), unit: UNIT[p.unit], rate: (p.rate * scale).toFixed(p.unit === 'bytes' ? 1 : 0) }
+      if (p.phase !== phase) {
+        if (phase) bar.stop()
+        phase = p.phase
+        bar.start(Math.max(1, Math.round(p.total * scale)), Math.round(p.done * scale), fields)
+      } else bar.update(Math.round(p.done * scale), fields)
+    })
+    const onSigint = () => { process.stderr.write('\nCancelling the import…\n'); core.datasetService.cancel(job.jobId) }
+    process.on('SIGINT', onSigint)
+    const end = await job.done
+    process.off('SIGINT', onSigint)
+    off()
+    bar?.stop()
+    if (!end.ok) {
+      if (args.json) out(`${JSON.stringify(end, null, 2)}\n`)
+      process.stderr.write(`Error (${end.error!.code}): ${end.error!.message}\n`)
+      return 1
+    }
+    const d = core.datasets.get(end.datasetId!)!
+    if (args.json) {
+      out(`${JSON.stringify({ ...end, dataset: { id: d.id, name: d.name, format: d.format, inputShape: d.inputShape, numClasses: d.numClasses, trainSize: d.trainSize, valSize: d.valSize, testSize: d.testSize } }, null, 2)}\n`)
+    } else {
+      out([
+        `${end.reused ? 'Already imported' : 'Imported'}  ${d.name}  (id ${d.id})`,
+        `Format     ${d.format ?? '—'}`,
+        `Shape      ${d.inputShape.join('×')}${d.task === 'classification' ? `, ${d.numClasses} classes` : ', regression'}`,
+        `Split      train ${d.trainSize}, val ${d.valSize}, test ${d.testSize ?? 0}`,
+        ...end.warnings.map((w) => `Note       ${w}`),
+        `Train it:  studio train --dataset ${d.id} --model ${d.suggested.template}`,
+        ''
+      ].join('\n'))
+    }
+    return 0
+  } finally {
+    await core.close()
+  }
+}
+
 async function serveCmd(argv: string[]): Promise<number> {
   const v = commonArgs(argv, { port: { type: 'string' } })
   if (v.help) { out(HELP); return 0 }
@@ -190,11 +262,12 @@ async function main(argv: string[]): Promise<number> {
   const [cmd, ...rest] = argv
   switch (cmd) {
     case 'train': return train(rest)
+    case 'import': return importCmd(rest)
     case 'serve': return serveCmd(rest)
     case 'runs': return runs(rest)
     case 'datasets': return datasets(rest)
     case undefined: case 'help': case '--help': case '-h': out(HELP); return cmd === undefined ? 2 : 0
-    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, serve, runs, datasets. Run "studio --help".`)
+    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, import, serve, runs, datasets. Run "studio --help".`)
   }
 }
 
