@@ -16,7 +16,7 @@ describe('studio import arguments', () => {
       [['x.csv', '--split', '80,30,10'], /--split: 80\+30\+10 = 120, must be 100/],
       [['x.csv', '--split', 'half'], /--split: expected train,val,test percentages/],
       [['x.csv', '--task', 'ranking'], /--task: expected classification or regression, got "ranking"/],
-      [['x.csv', '--seed', '-1'], /--seed: expected an integer/],
+      [['x.csv', '--seed', '1.5'], /--seed: expected an integer/],
       [['x.csv', '--size', 'big'], /--size: expected WIDTHxHEIGHT/],
       [['x.csv', '--scaling', 'log'], /--scaling/],
       [['x.csv', '--bogus'], /Unknown option '--bogus'/]
