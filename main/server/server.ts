@@ -13,6 +13,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { createLogger } from '../common/logger'
 import { PathEscapeError, resolveInside } from '../common/paths'
 import { createDispatcher } from '../ipc/dispatch'
+import { StudioError } from '../services/errors'
 import type { StudioCore } from '../services/studio'
 
 const log = createLogger('server')
@@ -64,6 +65,10 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
   const staticRoot = path.resolve(opts.staticDir)
 
   const server = http.createServer((req, res) => {
+    if (req.method === 'POST' && (req.url ?? '').startsWith('/upload')) {
+      void handleUpload(req, res)
+      return
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET, HEAD' }).end()
       return
@@ -98,6 +103,34 @@ export function startServer(opts: ServerOptions): Promise<RunningServer> {
     if (req.method === 'HEAD') { res.end(); return }
     createReadStream(file).pipe(res)
   })
+
+  /**
+   * POST /upload?token=…[&uploadId=…]&path=<relative path>: one dropped file's bytes, for browser
+   * mode where a page cannot give paths (see the contract). Token and origin as for the WebSocket.
+   */
+  async function handleUpload(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const reply = (status: number, body: unknown) => {
+      res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'X-Content-Type-Options': 'nosniff', 'Cache-Control': 'no-store' })
+      res.end(JSON.stringify(body))
+      // Unread request bytes would keep the socket busy; drop them.
+      req.resume()
+    }
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1')
+    const origin = req.headers.origin
+    if (url.pathname !== '/upload' || !tokenMatches(url.searchParams.get('token'), token) || (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`)) {
+      log.warn(`refused an upload from ${req.socket.remoteAddress}`)
+      reply(401, { ok: false, error: { code: 'unauthorized', message: 'Upload refused: missing or wrong token, or another origin.' } })
+      return
+    }
+    try {
+      const result = await opts.core.datasetService.receiveUpload(url.searchParams.get('uploadId') ?? undefined, url.searchParams.get('path') ?? '', req)
+      reply(200, { ok: true, value: result })
+    } catch (e) {
+      const code = e instanceof StudioError ? e.code : 'internal'
+      const status = code === 'not_found' ? 404 : code === 'conflict' ? 409 : /limit/.test((e as Error).message) ? 413 : code === 'internal' ? 500 : 400
+      reply(status, { ok: false, error: { code, message: e instanceof Error ? e.message : String(e) } })
+    }
+  }
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME })
   const clients = new Set<WebSocket>()

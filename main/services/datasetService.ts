@@ -9,13 +9,16 @@
  * version that runs used is never removed from the database.
  */
 import { randomBytes } from 'node:crypto'
-import { accessSync, closeSync, constants, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
+import { accessSync, closeSync, constants, createWriteStream, existsSync, mkdirSync, openSync, readdirSync, readSync, renameSync, rmSync, statSync } from 'node:fs'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import { Transform } from 'node:stream'
 import path from 'node:path'
 import type { Worker } from 'node:worker_threads'
 import type { Requests } from '../../preload/contract/channels'
 import type {
   DatasetDetail, DatasetImages, DatasetRows, DatasetSummary, ImportEnd, ImportErrorInfo, ImportJob, ImportOptions,
-  ImportProgress, InspectResult, ModelSpec, SplitName, SplitPercents
+  ImportProgress, InspectResult, ModelSpec, SplitName, SplitPercents, UploadResult
 } from '../../preload/contract/types'
 import { createLogger } from '../common/logger'
 import { resolveInside } from '../common/paths'
@@ -70,6 +73,9 @@ interface Job {
 }
 
 const MAX_INPUT_BYTES = 64 * 1024 ** 3
+/** Limits of one browser-mode upload (all files of one drop). */
+export const UPLOAD_MAX_BYTES = 4 * 1024 ** 3
+export const UPLOAD_MAX_FILES = 100_000
 const UPLOAD_TTL_MS = 24 * 3600 * 1000
 
 function newDatasetId(): string {
@@ -89,6 +95,7 @@ export function suggestModel(inputShape: number[]): ModelSpec {
 export class DatasetService {
   private readonly jobs = new Map<string, Job>()
   private readonly workerEntry: string
+  private readonly uploads = new Map<string, { files: number; bytes: number }>()
   private closed = false
 
   constructor(private readonly o: DatasetServiceOptions) {
@@ -146,6 +153,53 @@ export class DatasetService {
     const limit = this.o.maxInputBytes ?? MAX_INPUT_BYTES
     if (total > limit) throw new StudioError('invalid_argument', `The files add up to ${(total / 1024 ** 3).toFixed(1)} GB, over the ${(limit / 1024 ** 3).toFixed(0)} GB import limit.`)
     return input
+  }
+
+  // ── uploads (browser mode) ─────────────────────────────────────────────────────────────────────
+
+  /**
+   * Stores one uploaded file of a drop under `<data>/uploads/<uploadId>/<relPath>` (a new upload
+   * when `uploadId` is undefined). `relPath` comes from the browser: every segment is checked and
+   * the result must stay inside the upload folder. Enforces the per-upload size and file limits
+   * while streaming; a file cut short by a limit or a dropped connection is removed.
+   */
+  async receiveUpload(uploadId: string | undefined, relPath: string, body: Readable): Promise<UploadResult> {
+    const segs = relPath.split('/')
+    if (!relPath || relPath.length > 1024 || segs.length > 16 || segs.some((s) => !s || s === '.' || s === '..' || s.length > 255 || /[\\\0:]/.test(s))) {
+      throw new StudioError('invalid_argument', `Bad upload path ${JSON.stringify(relPath.slice(0, 200))}: expected a relative path like cats/001.png.`)
+    }
+    let id = uploadId
+    if (id === undefined) {
+      id = `u-${Date.now().toString(36)}-${randomBytes(6).toString('hex')}`
+      mkdirSync(resolveInside(this.o.uploadsDir, id), { recursive: true })
+      this.uploads.set(id, { files: 0, bytes: 0 })
+    }
+    const stats = this.uploads.get(id)
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(id) || !stats) throw new StudioError('not_found', `No upload "${id}" in progress.`)
+    if (stats.files >= UPLOAD_MAX_FILES) throw new StudioError('invalid_argument', `An upload holds at most ${UPLOAD_MAX_FILES.toLocaleString('en')} files.`)
+    const dir = resolveInside(this.o.uploadsDir, id)
+    const target = resolveInside(dir, ...segs)
+    if (existsSync(target)) throw new StudioError('conflict', `${relPath} was already uploaded.`)
+    mkdirSync(path.dirname(target), { recursive: true })
+    const tmp = `${target}.part`
+    let bytes = 0
+    const limit = new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        bytes += chunk.length
+        if (stats.bytes + bytes > UPLOAD_MAX_BYTES) cb(new StudioError('invalid_argument', `The upload is over the ${UPLOAD_MAX_BYTES / 1024 ** 3} GB limit.`))
+        else cb(null, chunk)
+      }
+    })
+    try {
+      await pipeline(body, limit, createWriteStream(tmp))
+      renameSync(tmp, target)
+    } catch (e) {
+      rmSync(tmp, { force: true })
+      throw e instanceof StudioError ? e : new StudioError('invalid_argument', `Upload of ${relPath} failed: ${(e as Error).message}`)
+    }
+    stats.files++
+    stats.bytes += bytes
+    return { uploadId: id, files: stats.files, bytes: stats.bytes }
   }
 
   // ── inspect ────────────────────────────────────────────────────────────────────────────────────
@@ -286,6 +340,7 @@ export class DatasetService {
 
   private cleanupUpload(job: Job): void {
     if (!job.uploadId) return
+    this.uploads.delete(job.uploadId)
     try { rmSync(resolveInside(this.o.uploadsDir, job.uploadId), { recursive: true, force: true }) } catch { /* swept later */ }
   }
 

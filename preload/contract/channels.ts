@@ -64,8 +64,8 @@ export interface Requests {
  *   POST /upload?token=<token>[&uploadId=<id>]&path=<relative path, e.g. cats/001.png>
  *   body: the file's bytes (any Content-Type); 127.0.0.1 only; same-origin or no Origin header.
  *
- * The first file of a drop is sent without `uploadId` and the answer (`UploadResult`, JSON)
- * names the new upload; the drop's other files are sent with it. Then call `datasets:inspect` /
+ * The first file of a drop is sent without `uploadId`; the answer, `{ ok: true, value: UploadResult }`
+ * (JSON), names the new upload; the drop's other files are sent with it. Then call `datasets:inspect` /
  * `datasets:import` with `{ uploadId }` instead of `paths`. Limits: 4 GiB per upload, 100,000
  * files; an upload is removed once imported or after 24 hours. Errors answer 4xx with
  * `{ ok: false, error: { code, message } }`.
