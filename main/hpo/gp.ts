@@ -240,6 +240,8 @@ export interface FitOptions {
   starts?: GPHyper[]
   /** Extra random starts (default 1). */
   randomStarts?: number
+  /** Also start from {@link defaultHyper} (default true). */
+  includeDefault?: boolean
   rng?: Rng
   maxIter?: number
 }
@@ -252,7 +254,7 @@ export function fitGP(x: readonly Float64Array[], y: readonly number[], options:
   const dim = x[0]?.length ?? 0
   const lower = [...new Array<number>(dim).fill(BOUNDS.lsLow), BOUNDS.sigLow, BOUNDS.noiseLow]
   const upper = [...new Array<number>(dim).fill(BOUNDS.lsHigh), BOUNDS.sigHigh, BOUNDS.noiseHigh]
-  const starts = [defaultHyper(dim), ...(options.starts ?? [])].map(pack)
+  const starts = [...(options.includeDefault === false ? [] : [defaultHyper(dim)]), ...(options.starts ?? [])].map(pack)
   const rng = options.rng ?? new Rng(0)
   for (let s = 0; s < (options.randomStarts ?? 1); s++) {
     starts.push(Float64Array.from(lower, (lo, i) => lo + (upper[i]! - lo) * (0.25 + 0.5 * rng.random())))
