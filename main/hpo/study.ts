@@ -55,6 +55,35 @@ export class Study implements StudyView {
   }
 
   /**
+   * Re-queues a failed (or any finished) trial's configuration as a new waiting trial that
+   * records `retryOf`, for the coordinator's "retry failures" setting and for trials that were
+   * running when the app died. Returns the new trial.
+   */
+  retry(number: number): Trial {
+    const t = this.storage.getTrial(this.studyId, number)
+    if (!t) throw new Error(`study ${this.studyId} has no trial ${number}`)
+    return this.storage.createTrial(this.studyId, { state: 'waiting', params: t.params, now: Date.now(), attrs: { retryOf: number } })
+  }
+
+  /**
+   * Warm start from another study: replays its finished trials (params, intermediate values,
+   * value, timestamps) into this one with `importedFrom` = their original number, skipping
+   * unfinished trials and those whose params do not fit this space. Returns how many were imported.
+   */
+  importTrials(trials: readonly Trial[], source: string): number {
+    let n = 0
+    for (const t of trials) {
+      if (t.state !== 'complete' && t.state !== 'pruned') continue
+      if (checkParams(this.space, t.params).length) continue
+      const created = this.storage.createTrial(this.studyId, { state: 'running', params: t.params, now: t.startedAt ?? 0, attrs: { importedFrom: `${source}#${t.number}` } })
+      for (const [step, value] of Object.entries(t.intermediate)) this.storage.reportIntermediate(this.studyId, created.number, Number(step), value)
+      this.storage.finishTrial(this.studyId, created.number, { state: t.state, ...(t.value !== undefined ? { value: t.value } : {}), now: t.endedAt ?? t.startedAt ?? 0 })
+      n++
+    }
+    return n
+  }
+
+  /**
    * Starts the next trial: the oldest enqueued one if any, else a fresh proposal from the
    * sampler. The returned trial is `running`; its params go to the trainer.
    */

@@ -57,4 +57,21 @@ describe('Study (ask/tell)', () => {
     }, 1)
     expect(study.trials()[0]).toMatchObject({ state: 'failed', attrs: { failReason: 'Error: out of memory' } })
   })
+  it('retries a failed trial as a waiting one and imports finished trials from another study', () => {
+    const a = Study.create(new MemoryStorage(), { name: 'a', direction: 'minimize', space, now: 0 }, { sampler: new RandomSampler(3) })
+    a.optimize((p) => {
+      if (p.opt === 'b') throw new Error('boom')
+      return p.x as number
+    }, 8)
+    const failed = a.trials().find((t) => t.state === 'failed')!
+    const retry = a.retry(failed.number)
+    expect(retry).toMatchObject({ state: 'waiting', params: failed.params, attrs: { retryOf: failed.number } })
+    expect(a.ask().number).toBe(retry.number)
+    const b = Study.create(new MemoryStorage(), { name: 'b', direction: 'minimize', space, now: 0 }, { sampler: new RandomSampler(4) })
+    const complete = a.trials().filter((t) => t.state === 'complete')
+    expect(b.importTrials(a.trials(), 'a')).toBe(complete.length)
+    expect(b.trials().map((t) => t.value)).toEqual(complete.map((t) => t.value))
+    expect(b.trials()[0]!.attrs.importedFrom).toBe(`a#${complete[0]!.number}`)
+    expect(b.bestTrial()!.value).toBe(a.bestTrial()!.value)
+  })
 })
