@@ -1,5 +1,6 @@
 import { expectedImprovement, fitGP, GaussianProcess, probabilityOfImprovement, upperConfidenceBound, type AcquisitionKind, type AcquisitionValue, type GPHyper } from '../gp'
 import { minimizeLbfgs } from '../linalg'
+import { normCdf, normPdf } from '../math'
 import { Rng } from '../random'
 import { Sobol, SOBOL_MAX_DIM } from '../sobol'
 import { checkParams, fromUnit, SpaceEncoder, type ParamValue, type Params, type SearchSpace } from '../space'
@@ -26,6 +27,13 @@ export interface GPOptions {
   kappa?: number
   /** Value "lied" for pending (running) trials: worst (`max`, default), `mean` or best (`min`) observed. */
   liar?: 'max' | 'mean' | 'min'
+  /**
+   * How pending (running) trials shape the next proposal: `constantLiar` (default) conditions
+   * the GP on them with the `liar` value; `localPenalization` (González et al., 2016, as
+   * GPyOpt's) keeps the GP and multiplies the acquisition by a penalty around each pending point
+   * whose radius comes from a Lipschitz estimate of the posterior mean.
+   */
+  batch?: 'constantLiar' | 'localPenalization'
   /** Random/Sobol candidates scored before local refinement. Default 1000. */
   nCandidates?: number
   /** Best candidates refined by L-BFGS on the relaxed acquisition. Default 5. */
@@ -84,8 +92,9 @@ function sameParams(a: Params, b: Params): boolean {
  * - Mixed spaces: integers, stepped floats and lists are relaxed and rounded after the
  *   optimization; categoricals are one-hot and rounded by argmax; a rounded point that repeats a
  *   finished or running configuration is skipped for the next best candidate.
- * - Parallel trials: running trials are conditioned on as pending points with the constant
- *   liar (`liar`); {@link GPSampler.askBatch} proposes n distinct points the same way.
+ * - Parallel trials: running trials are pending points — conditioned on with the constant liar
+ *   (`liar`, default) or penalized around (`batch: 'localPenalization'`);
+ *   {@link GPSampler.askBatch} proposes n distinct points the same way.
  * - Deterministic for a seed and call sequence. The last fit's hyperparameters warm-start the
  *   next fit, so a fresh sampler on a resumed study (no warm start) may fit slightly different
  *   hyperparameters past 40 trials than the uninterrupted one did.
@@ -103,6 +112,7 @@ export class GPSampler implements Sampler {
       xi: options.xi ?? 0.001,
       kappa: options.kappa ?? 2,
       liar: options.liar ?? 'max',
+      batch: options.batch ?? 'constantLiar',
       nCandidates: options.nCandidates ?? 1000,
       nRefine: options.nRefine ?? 5
     }
@@ -127,15 +137,21 @@ export class GPSampler implements Sampler {
     const prep = prepare(trials, space, study.direction)
     // Past 40 points the optimum moves little between trials: one warm start from the last fit
     // keeps a suggestion under ~150 ms at 100 trials; before that, default + random starts.
-    const warm = this.lastHyper !== undefined && prep.x.length > 40
-    const gp = fitGP(prep.x, prep.y, { rng, starts: this.lastHyper ? [this.lastHyper] : [], includeDefault: !warm, randomStarts: warm ? 0 : 1, maxIter: warm ? 20 : 60 })
+    const last = this.lastHyper?.logLengthscales.length === prep.encoder.dim ? this.lastHyper : undefined
+    const warm = last !== undefined && prep.x.length > 40
+    const gp = fitGP(prep.x, prep.y, { rng, starts: last ? [last] : [], includeDefault: !warm, randomStarts: warm ? 0 : 1, maxIter: warm ? 20 : 60 })
     this.lastHyper = gp.hyper
     const lie = this.o.liar === 'min' ? Math.min(...prep.y) : this.o.liar === 'mean' ? 0 : Math.max(...prep.y)
     const pendingX = [...prep.pending, ...out.map((p) => prep.encoder.encode(p))]
     const taken = [...trials.map((t) => t.params), ...out]
     while (out.length < n) {
-      const model = pendingX.length ? gp.withPoints(pendingX, pendingX.map(() => lie)) : gp
-      const p = this.maximize(model, prep, rng, taken, trials.length + out.length)
+      let p: Params
+      if (this.o.batch === 'localPenalization') {
+        p = this.maximize(gp, prep, rng, taken, trials.length + out.length, pendingX.length ? penalties(gp, prep, pendingX, rng) : undefined)
+      } else {
+        const model = pendingX.length ? gp.withPoints(pendingX, pendingX.map(() => lie)) : gp
+        p = this.maximize(model, prep, rng, taken, trials.length + out.length)
+      }
       out.push(p)
       taken.push(p)
       pendingX.push(prep.encoder.encode(p))
@@ -143,11 +159,13 @@ export class GPSampler implements Sampler {
     return out
   }
 
-  private maximize(gp: GaussianProcess, prep: Prepared, rng: Rng, taken: Params[], index: number): Params {
+  private maximize(gp: GaussianProcess, prep: Prepared, rng: Rng, taken: Params[], index: number, pen?: Penalties): Params {
     const enc = prep.encoder
     const best = Math.min(...prep.y)
     const kind = this.o.acquisition
-    const score = (x: ArrayLike<number>): number => acquire(gp, kind, best, this.o, x)
+    // Local penalization multiplies, so the acquisition must be positive: UCB goes through softplus.
+    const positive = (v: number): number => (pen && kind === 'ucb' ? Math.log1p(Math.exp(v)) : v)
+    const score = (x: ArrayLike<number>): number => positive(acquire(gp, kind, best, this.o, x)) * (pen ? penalty(pen, x).value : 1)
     const cands: Float64Array[] = []
     const nSobol = Math.round(this.o.nCandidates * 0.7)
     if (enc.dim <= SOBOL_MAX_DIM) {
@@ -172,8 +190,15 @@ export class GPSampler implements Sampler {
           const p = gp.predictWithGradient(x)
           const sd = Math.sqrt(p.variance)
           const a = acqValue(kind, p.mean, sd, best, this.o)
-          for (let i = 0; i < enc.dim; i++) g[i] = -(a.dMean * p.dMean[i]! + (sd > 1e-12 ? (a.dSd * p.dVariance[i]!) / (2 * sd) : 0))
-          return -a.value
+          // Chain rule through softplus for UCB under local penalization.
+          const sp = pen && kind === 'ucb' ? 1 / (1 + Math.exp(-a.value)) : 1
+          const av = positive(a.value)
+          const pn = pen ? penalty(pen, x) : { value: 1, grad: undefined }
+          for (let i = 0; i < enc.dim; i++) {
+            const da = sp * (a.dMean * p.dMean[i]! + (sd > 1e-12 ? (a.dSd * p.dVariance[i]!) / (2 * sd) : 0))
+            g[i] = -(da * pn.value + (pn.grad ? av * pn.grad[i]! : 0))
+          }
+          return -av * pn.value
         },
         c.x,
         { lower, upper, maxIter: 30, tol: 1e-9 }
@@ -190,6 +215,54 @@ export class GPSampler implements Sampler {
     for (const c of pool) if (!taken.some((t) => sameParams(t, c.params))) return c.params
     return sampleUniform(enc.space, rng)
   }
+}
+
+/** Pending points of a local-penalization batch with their posterior, the Lipschitz constant and the best value. */
+interface Penalties {
+  points: { x: Float64Array; mean: number; sd: number }[]
+  lipschitz: number
+  best: number
+}
+
+/**
+ * Local penalization's inputs: the posterior at each pending point and L = the largest gradient
+ * norm of the posterior mean over random points of the cube (GPyOpt estimates it the same way).
+ */
+function penalties(gp: GaussianProcess, prep: Prepared, pending: Float64Array[], rng: Rng): Penalties {
+  let lipschitz = 1e-7
+  for (let i = 0; i < 200; i++) {
+    const g = gp.predictWithGradient(Float64Array.from({ length: prep.encoder.dim }, () => rng.random())).dMean
+    lipschitz = Math.max(lipschitz, Math.hypot(...g))
+  }
+  const points = pending.map((x) => {
+    const p = gp.predict(x)
+    return { x, mean: p.mean, sd: Math.sqrt(Math.max(p.variance, 1e-12)) }
+  })
+  return { points, lipschitz, best: Math.min(...prep.y) }
+}
+
+/**
+ * Π_j φ_j(x) with φ_j = Φ((L‖x − x_j‖ + best − μ_j) / σ_j): the probability that x lies outside
+ * the ball around pending point x_j that (by the Lipschitz bound) holds no better value.
+ */
+function penalty(pen: Penalties, x: ArrayLike<number>): { value: number; grad: Float64Array } {
+  const d = x.length
+  let value = 1
+  const grad = new Float64Array(d)
+  const parts: { phi: number; dphi: Float64Array }[] = []
+  for (const q of pen.points) {
+    let dist = 0
+    for (let i = 0; i < d; i++) dist += (x[i]! - q.x[i]!) ** 2
+    dist = Math.sqrt(dist)
+    const z = (pen.lipschitz * dist + pen.best - q.mean) / q.sd
+    const phi = Math.max(normCdf(z), 1e-300)
+    const dphi = new Float64Array(d)
+    if (dist > 1e-12) for (let i = 0; i < d; i++) dphi[i] = (normPdf(z) * pen.lipschitz * (x[i]! - q.x[i]!)) / (q.sd * dist)
+    parts.push({ phi, dphi })
+    value *= phi
+  }
+  for (const { phi, dphi } of parts) for (let i = 0; i < d; i++) grad[i] = grad[i]! + (value / phi) * dphi[i]!
+  return { value, grad }
 }
 
 /** Options of {@link surrogateSlice}. */

@@ -237,3 +237,22 @@ describe('surrogateSlice', () => {
     expect(() => surrogateSlice(trials, tutorialSpace, ['nope'], { direction: 'minimize' })).toThrow(/nope/)
   })
 })
+
+describe('GP batch by local penalization', () => {
+  it('proposes distinct, spread-out points and leaves the single-point proposal unchanged', () => {
+    const space: SearchSpace = { params: [{ name: 'x', kind: 'float', low: 0, high: 1 }, { name: 'y', kind: 'float', low: 0, high: 1 }] }
+    const f = (p: Params): number => ((p.x as number) - 0.3) ** 2 + ((p.y as number) - 0.6) ** 2
+    const make = (batch: 'constantLiar' | 'localPenalization'): Study => {
+      const s = Study.create(new MemoryStorage(), { name: 'lp', direction: 'minimize', space, now: 0 }, { sampler: new GPSampler({ seed: 2, batch }) })
+      s.optimize(f, 10)
+      return s
+    }
+    const lp = make('localPenalization')
+    const pts = lp.askBatch(4).map((t) => [t.params.x as number, t.params.y as number])
+    let minDist = Infinity
+    for (let i = 0; i < 4; i++) for (let j = 0; j < i; j++) minDist = Math.min(minDist, Math.hypot(pts[i]![0]! - pts[j]![0]!, pts[i]![1]! - pts[j]![1]!))
+    expect(minDist).toBeGreaterThan(0.01)
+    // With nothing pending, both strategies maximize the same acquisition.
+    expect(make('constantLiar').trials().map((t) => t.params)).toEqual(lp.trials().slice(0, 10).map((t) => t.params))
+  })
+})
