@@ -220,3 +220,69 @@ export function bestParams(trials: readonly Trial[], direction: Direction): { nu
   const t = trials.find((x) => x.number === last.number) as Trial
   return { number: t.number, params: t.params, value: last.value }
 }
+
+/** One trial's bar on the timeline view. */
+export interface TimelineBar {
+  number: number
+  state: Trial['state']
+  start: number
+  /** End time; `now` for running trials. */
+  end: number
+}
+
+/**
+ * Trials grouped by worker for the timeline view (one lane per worker, bars in start order).
+ * Trials that never started (waiting) are left out; those without a worker go to lane "—".
+ */
+export function timeline(trials: readonly Trial[], now: number): Record<string, TimelineBar[]> {
+  const lanes: Record<string, TimelineBar[]> = {}
+  for (const t of trials) {
+    if (t.startedAt === undefined) continue
+    const lane = t.worker ?? '—'
+    ;(lanes[lane] ??= []).push({ number: t.number, state: t.state, start: t.startedAt, end: t.endedAt ?? now })
+  }
+  for (const bars of Object.values(lanes)) bars.sort((a, b) => a.start - b.start || a.number - b.number)
+  return lanes
+}
+
+/** Per-trial learning curves for the "intermediate values" view; pruned trials are flagged. */
+export function intermediateCurves(trials: readonly Trial[]): { number: number; state: Trial['state']; pruned: boolean; points: [number, number][] }[] {
+  return trials
+    .filter((t) => Object.keys(t.intermediate).length > 0)
+    .map((t) => ({
+      number: t.number,
+      state: t.state,
+      pruned: t.state === 'pruned',
+      points: Object.entries(t.intermediate)
+        .map(([s, v]) => [Number(s), v] as [number, number])
+        .sort((a, b) => a[0] - b[0])
+    }))
+}
+
+/** An axis of the parallel-coordinates view. */
+export interface ParallelAxis {
+  name: string
+  kind: 'numeric' | 'log' | 'category'
+  /** Categories in order (category axes). */
+  categories?: ParamValue[]
+  min?: number
+  max?: number
+}
+
+/**
+ * Parallel-coordinates data: one axis per parameter (log axes for log-scale parameters,
+ * category axes for categoricals and lists) plus the objective; one row per complete trial with
+ * null where a conditional parameter was inactive.
+ */
+export function parallelCoordinates(trials: readonly Trial[], space: SearchSpace): { axes: ParallelAxis[]; rows: { number: number; values: (ParamValue | null)[]; objective: number }[] } {
+  const axes: ParallelAxis[] = space.params.map((p) => {
+    if (p.kind === 'categorical') return { name: p.name, kind: 'category', categories: [...p.choices] }
+    if (p.kind === 'discrete') return { name: p.name, kind: 'category', categories: [...p.values].sort((a, b) => a - b) }
+    return { name: p.name, kind: p.log ? 'log' : 'numeric', min: p.low, max: p.high }
+  })
+  const done = trials.filter((t) => t.state === 'complete' && t.value !== undefined)
+  const values = done.map((t) => t.value as number)
+  axes.push({ name: 'objective', kind: 'numeric', ...(values.length ? { min: Math.min(...values), max: Math.max(...values) } : {}) })
+  const rows = done.map((t) => ({ number: t.number, values: space.params.map((p) => t.params[p.name] ?? null), objective: t.value as number }))
+  return { axes, rows }
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bestParams, bestSoFar, contourData, estimateTimeToFinish, parameterImportance, sliceData } from '../../../main/hpo/analysis'
+import { bestParams, bestSoFar, contourData, estimateTimeToFinish, intermediateCurves, parallelCoordinates, parameterImportance, sliceData, timeline } from '../../../main/hpo/analysis'
 import { MemoryStorage } from '../../../main/hpo/memoryStorage'
 import { Rng } from '../../../main/hpo/random'
 import { autoSampler, budgetHint } from '../../../main/hpo/samplers/autoSampler'
@@ -119,5 +119,37 @@ describe('autoSampler', () => {
     expect(autoSampler({ params: wide.params.slice(0, 2) }, undefined).kind).toBe('tpe')
     expect(autoSampler(mixedSpace, 50).reason.key).toBe('hpo.auto.tpeConditional')
     expect(budgetHint(wide, 'tpe', 50).key).toBe('hpo.hint.tpeShort')
+  })
+})
+
+describe('view data', () => {
+  const ts: Trial[] = [
+    { ...trial(0, 0.5), worker: 'w0', startedAt: 0, endedAt: 10, params: { learningRate: 0.01, optimizer: 'adam', batchSize: 500 }, intermediate: { 1: 0.6, 0: 0.9 } },
+    { ...trial(1, 0.7, 'pruned'), worker: 'w1', startedAt: 2, endedAt: 5, params: { learningRate: 0.1, optimizer: 'sgd', momentum: 0.9, batchSize: 1000 }, intermediate: { 0: 0.95 } },
+    { ...trial(2, undefined, 'running'), worker: 'w0', startedAt: 11, params: { learningRate: 0.2, optimizer: 'adam', batchSize: 2000 } },
+    { ...trial(3, undefined, 'waiting'), params: { learningRate: 0.2, optimizer: 'adam', batchSize: 2000 } }
+  ]
+  it('timeline lanes per worker, running bars end now, waiting trials left out', () => {
+    expect(timeline(ts, 20)).toEqual({
+      w0: [
+        { number: 0, state: 'complete', start: 0, end: 10 },
+        { number: 2, state: 'running', start: 11, end: 20 }
+      ],
+      w1: [{ number: 1, state: 'pruned', start: 2, end: 5 }]
+    })
+  })
+  it('intermediate curves sorted by step, pruned flagged', () => {
+    expect(intermediateCurves(ts)).toEqual([
+      { number: 0, state: 'complete', pruned: false, points: [[0, 0.9], [1, 0.6]] },
+      { number: 1, state: 'pruned', pruned: true, points: [[0, 0.95]] }
+    ])
+  })
+  it('parallel coordinates: typed axes, nulls for inactive parameters, complete trials only', () => {
+    const pc = parallelCoordinates(ts, mixedSpace)
+    expect(pc.axes.find((a) => a.name === 'learningRate')).toEqual({ name: 'learningRate', kind: 'log', min: 1e-4, max: 0.5 })
+    expect(pc.axes.find((a) => a.name === 'batchSize')?.categories).toEqual([500, 1000, 2000])
+    expect(pc.axes[pc.axes.length - 1]).toEqual({ name: 'objective', kind: 'numeric', min: 0.5, max: 0.5 })
+    expect(pc.rows.length).toBe(1)
+    expect(pc.rows[0]!.values[mixedSpace.params.findIndex((p) => p.name === 'momentum')]).toBeNull()
   })
 })
