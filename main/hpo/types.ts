@@ -76,7 +76,8 @@ export interface StudyView {
  * per batch of `n` parallel trials). Implementations must:
  * - return only active parameters, each inside its domain (see `checkParams`);
  * - be deterministic: the same seed and the same trials give the same proposal;
- * - treat `running` trials as pending (model-based samplers avoid proposing them again);
+ * - see `running` / `waiting` trials as pending work, not results (the GP conditions on them
+ *   with the constant liar; TPE does with `constantLiar`), so parallel workers spread out;
  * - never mutate the study.
  */
 export interface Sampler {
