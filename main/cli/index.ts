@@ -194,6 +194,9 @@ async function importCmd(argv: string[]): Promise<number> {
   const tty = process.stderr.isTTY === true && !args.json
   try {
     let job: { jobId: string; done: Promise<ImportEnd> }
+    // For --json: how long the import took and how much memory it needed (npm run bench reads these).
+    const rss0 = process.memoryUsage().rss
+    const t0 = performance.now()
     try {
       job = core.datasetService.startImport({ paths: args.paths }, args.options)
     } catch (e) {
@@ -221,6 +224,8 @@ async function importCmd(argv: string[]): Promise<number> {
     const onSigint = () => { process.stderr.write('\nCancelling the import…\n'); core.datasetService.cancel(job.jobId) }
     process.on('SIGINT', onSigint)
     const end = await job.done
+    const seconds = (performance.now() - t0) / 1000
+    const memory = { baselineRssBytes: rss0, peakRssBytes: process.resourceUsage().maxRSS * 1024 }
     process.off('SIGINT', onSigint)
     off()
     bar?.stop()
@@ -231,7 +236,7 @@ async function importCmd(argv: string[]): Promise<number> {
     }
     const d = core.datasets.get(end.datasetId!)!
     if (args.json) {
-      out(`${JSON.stringify({ ...end, dataset: { id: d.id, name: d.name, format: d.format, inputShape: d.inputShape, numClasses: d.numClasses, trainSize: d.trainSize, valSize: d.valSize, testSize: d.testSize } }, null, 2)}\n`)
+      out(`${JSON.stringify({ ...end, seconds, memory, dataset: { id: d.id, name: d.name, format: d.format, inputShape: d.inputShape, numClasses: d.numClasses, trainSize: d.trainSize, valSize: d.valSize, testSize: d.testSize } }, null, 2)}\n`)
     } else {
       out([
         `${end.reused ? 'Already imported' : 'Imported'}  ${d.name}  (id ${d.id})`,

@@ -7,7 +7,7 @@
 import { unzipSync } from 'fflate'
 import type { SplitName } from './cache'
 import { ImportError } from './importError'
-import { readWhole, type SourceFile } from './sourceFiles'
+import { readWholeLean, type SourceFile } from './sourceFiles'
 
 // ── IDX ──────────────────────────────────────────────────────────────────────────────────────────
 
@@ -83,8 +83,10 @@ export function pairIdx(arrays: IdxArray[]): IdxPair[] {
 }
 
 /** Reads and checks IDX files. */
-export function readIdxFiles(files: SourceFile[]): IdxArray[] {
-  return files.map((f) => parseIdx(f, readWhole(f)))
+export async function readIdxFiles(files: SourceFile[]): Promise<IdxArray[]> {
+  const out: IdxArray[] = []
+  for (const f of files) out.push(parseIdx(f, await readWholeLean(f)))
+  return out
 }
 
 // ── CIFAR ─────────────────────────────────────────────────────────────────────────────────────────
@@ -105,10 +107,10 @@ export function cifarLabelBytes(name: string, size: number): 1 | 2 | null {
 }
 
 /** Reads CIFAR batches and checks sizes and label ranges. */
-export function readCifar(files: SourceFile[]): CifarBatch[] {
+export async function readCifar(files: SourceFile[]): Promise<CifarBatch[]> {
   const out: CifarBatch[] = []
   for (const f of files) {
-    const data = readWhole(f)
+    const data = await readWholeLean(f)
     const lb = cifarLabelBytes(f.name, data.length)
     if (!lb) {
       const rec = /100|coarse|fine/i.test(f.name) ? CIFAR_PIXELS + 2 : CIFAR_PIXELS + 1
@@ -205,10 +207,10 @@ function halfToFloat(h: number): number {
 }
 
 /** Reads the arrays of dropped .npy / .npz files. */
-export function readNumpy(files: SourceFile[]): NpyArray[] {
+export async function readNumpy(files: SourceFile[]): Promise<NpyArray[]> {
   const out: NpyArray[] = []
   for (const f of files) {
-    const bytes = readWhole(f)
+    const bytes = await readWholeLean(f)
     if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
       let members: Record<string, Uint8Array>
       try {

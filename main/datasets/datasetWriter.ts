@@ -29,7 +29,7 @@ export interface DatasetSpec {
   gather(idx: Int32Array, out: Float32Array | Uint8Array): void
 }
 
-const CHUNK_BYTES = 4 * 1024 * 1024
+const CHUNK_BYTES = 1024 * 1024
 
 function bytesOf(a: ArrayBufferView): Buffer {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength)

@@ -182,7 +182,7 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
     }
     case 'npy':
     case 'npz': {
-      const arrays = d.format === 'npy' ? await Promise.all(d.files.map(async (f) => { const { shape } = parseNpy(f.name, (await readStart(f, 64 * 1024)).bytes, true); return { name: f.name, shape } })) : readNumpy(d.files).map((a) => ({ name: a.name, shape: a.shape }))
+      const arrays = d.format === 'npy' ? await Promise.all(d.files.map(async (f) => { const { shape } = parseNpy(f.name, (await readStart(f, 64 * 1024)).bytes, true); return { name: f.name, shape } })) : (await readNumpy(d.files)).map((a) => ({ name: a.name, shape: a.shape }))
       const x = arrays.find((a) => a.shape.length > 1) ?? arrays[0]!
       const tr = arrays.some((a) => /x_?train/i.test(a.name)) && arrays.some((a) => /x_?test/i.test(a.name))
       return {

@@ -5,7 +5,7 @@
  * main registers the result and moves the folder into place, or deletes it on failure/cancel.
  */
 import { createHash } from 'node:crypto'
-import { closeSync, openSync, readFileSync, readSync } from 'node:fs'
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { ImportOptions, ImportPhase, ImportProgress, SplitPercents } from '../../preload/contract/types'
 import { readHeader, type CacheHeader } from './cache'
@@ -92,7 +92,7 @@ function normalizedOptions(o: ImportOptions): unknown {
 async function sourceKey(d: Detected, files: SourceFile[], opts: ImportOptions, onBytes: (n: number) => void): Promise<string> {
   const h = createHash('sha256')
   h.update(JSON.stringify({ v: 1, format: d.format, options: normalizedOptions(opts) }))
-  const buf = Buffer.allocUnsafe(4 * 1024 * 1024)
+  const buf = Buffer.allocUnsafe(1024 * 1024)
   let done = 0
   for (const f of [...files].sort((a, b) => (a.name < b.name ? -1 : 1))) {
     h.update(`\0${f.name}\0${f.bytes}\0`)
@@ -215,7 +215,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
     }
     case 'idx': {
       const read = meter.start('reading', d.files.length, 'files')
-      const arrays = readIdxFiles(d.files)
+      const arrays = await readIdxFiles(d.files)
       read(d.files.length)
       const pairs = pairIdx(arrays)
       const train = pairs.filter((p) => p.split !== 'test')
@@ -259,7 +259,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
     case 'cifar': {
       const read = meter.start('reading', d.files.length, 'files')
       const batchFiles = d.files.filter((f) => !/\.txt$|meta/i.test(f.name))
-      const batches = readCifar(batchFiles)
+      const batches = await readCifar(batchFiles)
       read(d.files.length)
       const namesFile = d.files.find((f) => /batches\.meta|fine_label_names|label_names/i.test(f.name))
       const lb = batches[0]!.labelBytes
@@ -309,7 +309,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
     case 'npy':
     case 'npz': {
       const read = meter.start('reading', d.files.length, 'files')
-      const arrays = readNumpy(d.files)
+      const arrays = await readNumpy(d.files)
       read(d.files.length)
       const picked = pickArrays(arrays, opts.arrays)
       const parts = picked.test ? [picked.train, picked.test] : [picked.train]
@@ -371,10 +371,17 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
       const ok = new Uint8Array(n)
       const skipped = [...listing.skipped]
       const tick = meter.start('decoding', n, 'files')
+      let fileBuf = Buffer.alloc(64 * 1024)
       for (let i = 0; i < n; i++) {
         const f = listing.files[i]!
         try {
-          const img = decodeImage(f.name, readFileSync(f.path))
+          // One reused read buffer: a fresh buffer per file fragments the allocator (RSS only grows).
+          const fileBytes = statSync(f.path).size
+          if (fileBytes > fileBuf.length) fileBuf = Buffer.alloc(Math.max(fileBytes, fileBuf.length * 2))
+          const fd = openSync(f.path, 'r')
+          let got = 0
+          try { while (got < fileBytes) { const k = readSync(fd, fileBuf, got, fileBytes - got, got); if (k <= 0) break; got += k } } finally { closeSync(fd) }
+          const img = decodeImage(f.name, fileBuf.subarray(0, got))
           resizeInto(img, w, h, c, pixels, i * size)
           labelsAll[i] = f.label
           ok[i] = 1

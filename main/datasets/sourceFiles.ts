@@ -80,6 +80,44 @@ export function readWhole(f: SourceFile): Buffer {
   }
 }
 
+/**
+ * Like readWhole, but a gzip is inflated by streaming into one buffer of the size its trailer
+ * announces: gunzipSync collects chunks and concatenates them (2× the data, plus the compressed
+ * file, at the peak), which alone broke the 2× memory goal on a Fashion-MNIST-sized import.
+ */
+export async function readWholeLean(f: SourceFile): Promise<Buffer> {
+  const st = statSync(f.path)
+  if (st.size === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes).`, { file: f.name })
+  if (st.size > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: ${(st.size / 1024 ** 3).toFixed(1)} GB is over the 2 GB limit for one file.`, { file: f.name })
+  if (!isGzipHead(readHead(f.path, 2))) return readFileFully(f.path, st.size)
+  // ISIZE: the uncompressed size mod 2^32, in the last four bytes (a hint: a damaged file may lie).
+  const fd = openSync(f.path, 'r')
+  const tail = Buffer.alloc(4)
+  try { readSync(fd, tail, 0, 4, Math.max(0, st.size - 4)) } finally { closeSync(fd) }
+  const hint = tail.readUInt32LE(0)
+  let out = Buffer.allocUnsafe(Math.min(Math.max(hint, 64 * 1024), MAX_WHOLE_FILE))
+  let n = 0
+  const gunzip = createGunzip({ chunkSize: 1024 * 1024 })
+  const stream = createReadStream(f.path, { highWaterMark: 1024 * 1024 }).pipe(gunzip)
+  try {
+    for await (const c of stream) {
+      const b = c as Buffer
+      if (n + b.length > out.length) {
+        if (n + b.length > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: more than 2 GB once decompressed.`, { file: f.name })
+        const bigger = Buffer.allocUnsafe(Math.min(MAX_WHOLE_FILE, Math.max(out.length * 2, n + b.length)))
+        out.copy(bigger, 0, 0, n)
+        out = bigger
+      }
+      b.copy(out, n)
+      n += b.length
+    }
+  } catch (e) {
+    if (e instanceof ImportError) throw e
+    throw new ImportError('truncated', `${f.name}: the gzip data is damaged or cut short (${(e as Error).message}).`, { file: f.name })
+  }
+  return out.subarray(0, n)
+}
+
 function readFileFully(file: string, size: number): Buffer {
   const buf = Buffer.allocUnsafe(size)
   const fd = openSync(file, 'r')
@@ -99,8 +137,10 @@ function readFileFully(file: string, size: number): Buffer {
 /** A readable stream of the decompressed content (for text formats read in one pass). */
 export function openStream(f: SourceFile): NodeJS.ReadableStream {
   const gzip = isGzipHead(readHead(f.path, 2))
-  const raw = createReadStream(f.path, { highWaterMark: 1024 * 1024 })
-  return gzip ? raw.pipe(createGunzip({ chunkSize: 1024 * 1024 })) : raw
+  // 256 KB chunks: each is a fresh buffer that lives until the next GC, so bigger chunks mean more
+  // dead memory at the peak for no measurable speed (100 MB CSV: same time as 1 MB chunks).
+  const raw = createReadStream(f.path, { highWaterMark: 256 * 1024 })
+  return gzip ? raw.pipe(createGunzip({ chunkSize: 256 * 1024 })) : raw
 }
 
 /** The name without .gz and its lower-case extension, e.g. "train.csv.gz" → ".csv". */

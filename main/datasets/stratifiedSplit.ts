@@ -67,30 +67,51 @@ export interface SplitIndices3 {
 export function splitIndices3(
   candidates: Int32Array, labels: ArrayLike<number> | null, percents: { train: number; val: number; test: number }, seed: number
 ): SplitIndices3 {
-  const groups = new Map<number, number[]>()
-  for (let k = 0; k < candidates.length; k++) {
-    const i = candidates[k]!
-    const c = labels ? labels[i]! : 0
-    let g = groups.get(c)
-    if (!g) groups.set(c, (g = []))
-    g.push(i)
-  }
+  // Typed arrays throughout (a counting sort by class, then in-place shuffles of each class's
+  // segment): number[] buckets for 800k rows cost ~30 MB of heap, more than the labels themselves.
+  const n = candidates.length
+  let k = 1
+  if (labels) for (let j = 0; j < n; j++) k = Math.max(k, labels[candidates[j]!]! + 1)
+  const start = new Int32Array(k + 1)
+  for (let j = 0; j < n; j++) start[(labels ? labels[candidates[j]!]! : 0) + 1]!++
+  for (let c = 0; c < k; c++) start[c + 1]! += start[c]!
+  const fill = start.slice(0, k)
+  const byClass = new Int32Array(n)
+  for (let j = 0; j < n; j++) { const c = labels ? labels[candidates[j]!]! : 0; byClass[fill[c]!++] = candidates[j]! }
   const rng = createRng(seed)
-  const train: number[] = []
-  const val: number[] = []
-  const test: number[] = []
-  for (const c of [...groups.keys()].sort((a, b) => a - b)) {
-    const m = shuffleInPlace(groups.get(c)!, rng)
-    let nTest = Math.round((m.length * percents.test) / 100)
-    let nVal = Math.round((m.length * percents.val) / 100)
+  const cut: [number, number][] = []
+  let nTrain = 0
+  let nVal = 0
+  let nTest = 0
+  for (let c = 0; c < k; c++) {
+    const a = start[c]!
+    const m = start[c + 1]! - a
+    shuffleInPlace(byClass.subarray(a, a + m), rng)
+    let t = Math.round((m * percents.test) / 100)
+    let v = Math.round((m * percents.val) / 100)
     // Keep at least one example of every class in train; take it from test first, then val.
-    while (nTest + nVal >= m.length && m.length > 0) {
-      if (nTest > 0) nTest--
-      else if (nVal > 0) nVal--
+    while (t + v >= m && m > 0) {
+      if (t > 0) t--
+      else if (v > 0) v--
       else break
     }
-    for (let k = 0; k < m.length; k++) (k < nTest ? test : k < nTest + nVal ? val : train).push(m[k]!)
+    cut.push([t, v])
+    nTest += t; nVal += v; nTrain += m - t - v
   }
-  const sorted = (a: number[]) => Int32Array.from(a).sort()
-  return { train: sorted(train), val: sorted(val), test: sorted(test) }
+  const train = new Int32Array(nTrain)
+  const val = new Int32Array(nVal)
+  const test = new Int32Array(nTest)
+  let it = 0; let iv = 0; let ie = 0
+  for (let c = 0; c < k; c++) {
+    const a = start[c]!
+    const m = start[c + 1]! - a
+    const [t, v] = cut[c]!
+    for (let j = 0; j < m; j++) {
+      const x = byClass[a + j]!
+      if (j < t) test[ie++] = x
+      else if (j < t + v) val[iv++] = x
+      else train[it++] = x
+    }
+  }
+  return { train: train.sort(), val: val.sort(), test: test.sort() }
 }

@@ -186,8 +186,6 @@ export interface Table {
   file: string
   rows: number
   columns: StoredColumn[]
-  /** 1-based source line of each stored row (for messages after the pass), when known. */
-  lines: Int32Array | null
   /** Rows to drop (missing target, or a missing value under the 'drop' policy). */
   dropped: Uint8Array
   droppedCount: number
@@ -254,10 +252,9 @@ export async function readTable(
   task: Task, estimatedRows: number, onBytes: BytesProgress, isCancelled: () => boolean
 ): Promise<Table> {
   const used = plans.filter((p) => p.role !== 'ignored' || p.type === 'text')
-  let capacity = Math.max(1024, Math.ceil(estimatedRows * 1.05))
+  let capacity = Math.max(1024, Math.ceil(estimatedRows * 1.02))
   const builders = used.map((p) => new ColumnBuilder(p, kindOf(p, task), capacity))
   const bySrc: (ColumnBuilder | null)[] = columnNames.map((_, i) => builders.find((b) => b.plan.src === i) ?? null)
-  let lines = new Int32Array(capacity)
   let dropped = new Uint8Array(capacity)
   let rows = 0
   let droppedCount = 0
@@ -268,7 +265,6 @@ export async function readTable(
     if (rows < capacity) return
     capacity = Math.ceil(capacity * 1.25) + 1024
     for (const b of builders) b.grow(capacity)
-    const l = new Int32Array(capacity); l.set(lines); lines = l
     const d = new Uint8Array(capacity); d.set(dropped); dropped = d
   }
 
@@ -334,7 +330,6 @@ export async function readTable(
         { file: f.name, line: r.line, record: rows, offset: r.offset })
     }
     ensure()
-    lines[rows] = r.line
     for (let c = 0; c < width; c++) {
       const b = bySrc[c]
       if (!b) continue
@@ -379,7 +374,6 @@ export async function readTable(
         throw new ImportError('format_mismatch', `${f.name} line ${line}: expected a JSON object ({…}), found ${Array.isArray(o) ? 'an array' : JSON.stringify(o)?.slice(0, 40)}.`, { file: f.name, line, record: rows })
       }
       ensure()
-      lines[rows] = line
       const rec = o as Record<string, unknown>
       for (let c = 0; c < width; c++) {
         const b = bySrc[c]
@@ -410,6 +404,6 @@ export async function readTable(
     columns: builders.map((b) => ({
       plan: b.plan, values: b.kind === 'text' ? b.values : b.values.subarray(0, rows), dict: b.dict, missing: b.missing, textCounts: b.textCounts
     })),
-    lines: lines.subarray(0, rows), dropped: dropped.subarray(0, rows), droppedCount
+    dropped: dropped.subarray(0, rows), droppedCount
   }
 }

@@ -42,9 +42,10 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
     const remap = new Int32Array(dict.length)
     order.forEach((old, neu) => { remap[old] = neu })
     classNames = order.map((i) => dict[i]!)
+    // Remapped in place: a second label array would be one more copy at the peak.
     const codes = targetCol.values as Int32Array
-    labels = new Int32Array(n)
-    for (let i = 0; i < n; i++) labels[i] = codes[i]! < 0 ? -1 : remap[codes[i]!]!
+    for (let i = 0; i < n; i++) codes[i] = codes[i]! < 0 ? -1 : remap[codes[i]!]!
+    labels = codes
     const used = new Set<number>()
     for (let i = 0; i < n; i++) if (!table.dropped[i]) used.add(labels[i]!)
     if (used.size < 2) {

@@ -38,7 +38,11 @@ export function defaultWorkerEntry(fromUrl: string = import.meta.url): string {
  * do not reach worker threads.
  */
 export function startWorker(entry: string, data: WorkerRequest): Worker {
-  const opts = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 4096 } }
+  // A small young generation: decoders and parsers make short-lived buffers by the thousand, and
+  // with V8's default (tens of MB) they pile up before a scavenge frees them, which alone pushed
+  // peak memory past 2× the final tensors in the PNG and CSV benchmarks.
+  const young = Number(process.env.STUDIO_IMPORT_YOUNG_MB ?? 4)
+  const opts = { workerData: data, resourceLimits: { maxOldGenerationSizeMb: 4096, maxYoungGenerationSizeMb: young } }
   if (!entry.endsWith('.ts')) return new Worker(entry, opts)
   const api = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(pathToFileURL(entry).href)}) })`

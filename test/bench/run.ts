@@ -10,8 +10,11 @@
  *   latency    browser mode: batch end in the trainer → point drawn in Chromium, p50/p95 (digits CNN,
  *              long enough to sample for several seconds).
  *   backends   raw model.fit samples/s of every backend available here.
+ *   import     dataset import through the real service and worker: a Fashion-MNIST-sized IDX set
+ *              (60k + 10k 28×28, gzipped), a 100 MB numeric CSV and 10,000 PNG files, generated in
+ *              a temp folder; seconds, and peak RSS above the baseline vs the final tensor bytes.
  *
- * Flags: --quick (smaller sizes, for a smoke run), --only overhead,ingest,latency,backends
+ * Flags: --quick (smaller sizes, for a smoke run), --only overhead,ingest,latency,backends,import
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -19,6 +22,7 @@ import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import type { MetricBatch, ModelSpec } from '../../preload/contract/types'
 import { writeCache } from '../../main/datasets/cache'
+import { benchImport } from './importBench'
 import { openDatabase } from '../../main/storage/db'
 import { MetricsRepo } from '../../main/storage/metricsRepo'
 import { RunsRepo } from '../../main/storage/runsRepo'
@@ -206,6 +210,7 @@ if (want('ingest')) { say('metric ingest'); results.ingest = await benchIngest()
 if (want('backends')) { say('raw backend throughput'); results.backends = await benchBackends() }
 if (want('overhead')) { say('studio overhead'); results.overhead = await benchOverhead() }
 if (want('latency')) { say('live latency in browser mode'); results.latency = await benchLatency() }
+if (want('import')) { say('dataset import'); results.import = await benchImport(quick, say) }
 
 const outDir = path.join(repoRoot, 'bench-results')
 mkdirSync(outDir, { recursive: true })
