@@ -191,3 +191,33 @@ describe('GIF decoding', () => {
     }
   })
 })
+
+describe('lean PNG decoder', () => {
+  it('decodes palette PNGs with transparency, and matches pngjs on every filter and colour type', async () => {
+    const { deflateSync } = await import('node:zlib')
+    const { PNG } = await import('pngjs')
+    const { decodePngLean } = await import('../../../main/datasets/pngDecode')
+    const { lcg } = await import('./importFixtures')
+    const chunk = (type: string, data: Buffer) => {
+      const len = Buffer.alloc(4); len.writeUInt32BE(data.length)
+      return Buffer.concat([len, Buffer.from(type, 'latin1'), data, Buffer.alloc(4)]) // CRC unchecked by both decoders' callers here
+    }
+    const ihdr = Buffer.alloc(13)
+    ihdr.writeUInt32BE(3, 0); ihdr.writeUInt32BE(2, 4); ihdr[8] = 8; ihdr[9] = 3
+    const rows = Buffer.from([0, 0, 1, 2, 1, 2, 0xff, 0]) // row 1: no filter, indices 0 1 2; row 2: Sub, decodes to 2 1 1
+    const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk('IHDR', ihdr),
+      chunk('PLTE', Buffer.from([255, 0, 0, 0, 255, 0, 0, 0, 255])), chunk('tRNS', Buffer.from([128])), chunk('IDAT', deflateSync(rows)), chunk('IEND', Buffer.alloc(0))])
+    const img = decodePngLean(png)!
+    expect(Array.from(img.data)).toEqual([255, 0, 0, 128, 0, 255, 0, 255, 0, 0, 255, 255, 0, 0, 255, 255, 0, 255, 0, 255, 0, 255, 0, 255])
+    const r = lcg(5)
+    for (let k = 0; k < 40; k++) {
+      const w = 1 + Math.floor(r() * 30)
+      const h = 1 + Math.floor(r() * 30)
+      const colorType = [0, 2, 4, 6][k % 4]!
+      const p = new PNG({ width: w, height: h })
+      for (let i = 0; i < w * h * 4; i++) p.data[i] = (i * 7 + Math.floor(r() * 3)) & 0xff
+      const b = PNG.sync.write(p, { colorType, filterType: -1 } as never)
+      expect(Buffer.from(decodePngLean(b)!.data).equals(PNG.sync.read(b).data)).toBe(true)
+    }
+  })
+})
