@@ -3,7 +3,7 @@ import { normCdf, normPdf } from './math'
 import { Rng } from './random'
 
 /**
- * Gaussian-process regression for the GP sampler: zero-mean prior on standardized outputs,
+ * Gaussian-process regression for the GP sampler: zero-mean prior on scaled outputs (unit sd),
  * Matérn 5/2 kernel with one lengthscale per input dimension (ARD), signal variance and
  * Gaussian noise, hyperparameters fitted by maximizing the log marginal likelihood (plus weak
  * priors that keep fits sane with a handful of points) with L-BFGS and analytic gradients.
@@ -248,7 +248,8 @@ export interface FitOptions {
 
 /**
  * Fits hyperparameters by multi-start L-BFGS on the negative log posterior and returns the GP
- * with the best optimum. `y` should be standardized (mean 0, sd 1). Deterministic given `rng`.
+ * with the best optimum. `y` should have unit sd (the GP sampler also centres it on its worst
+ * value). Deterministic given `rng`.
  */
 export function fitGP(x: readonly Float64Array[], y: readonly number[], options: FitOptions = {}): GaussianProcess {
   const dim = x[0]?.length ?? 0

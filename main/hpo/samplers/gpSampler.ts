@@ -18,8 +18,8 @@ export interface GPOptions {
   /** Default `ei`. */
   acquisition?: AcquisitionKind
   /**
-   * EI / PI jitter ξ in standardized units. Default 0.001, not GPyOpt's 0.01: with outputs
-   * standardized, 0.01 sd stops refinement near the optimum (Branin median regret at 50 trials
+   * EI / PI jitter ξ in units of the outputs' sd. Default 0.001, not GPyOpt's 0.01: with outputs
+   * scaled, 0.01 sd stops refinement near the optimum (Branin median regret at 50 trials
    * 7e-3 with 0.01, 5e-4 with 0.001, over 10 seeds).
    */
   xi?: number
@@ -40,7 +40,7 @@ export interface GPOptions {
   nRefine?: number
 }
 
-/** Observations prepared for the GP: encoded inputs and standardized minimization targets. */
+/** Observations prepared for the GP: encoded inputs and minimization targets scaled to unit sd, centred on the worst. */
 interface Prepared {
   encoder: SpaceEncoder
   x: Float64Array[]
@@ -90,7 +90,8 @@ function sameParams(a: Params, b: Params): boolean {
 /**
  * Gaussian-process Bayesian optimization with GPyOpt's defaults: 5 initial points, then a GP
  * (Matérn 5/2, ARD lengthscales, signal variance and noise fitted by maximum marginal
- * likelihood with weak priors) on inputs encoded in the unit cube and standardized outputs, and
+ * likelihood with weak priors) on inputs encoded in the unit cube and outputs scaled to unit sd
+ * and centred on the worst observation (a pessimistic prior mean: unexplored ≠ average), and
  * the next point maximizing expected improvement (or UCB / PI).
  *
  * - The acquisition is maximized over `nCandidates` Sobol + local-perturbation candidates, the
@@ -300,7 +301,7 @@ export interface SurrogateSlice {
   mean: number[]
   /** Posterior standard deviation in objective units. */
   sd: number[]
-  /** Acquisition value (the sampler's, standardized units; larger = more promising). */
+  /** Acquisition value (the sampler's, in units of the outputs' sd; larger = more promising). */
   acquisition: number[]
   /** The values the other parameters were held at. */
   fixed: Params
