@@ -17,6 +17,7 @@ import { saveCheckpoint } from './checkpoint'
 import { selectBackend } from './backend'
 import { MetricBuffer } from './metricBuffer'
 import { buildCompiledModel } from './models'
+import { installEngineKernelsFor, prepareEngineRun, withEngine } from './engine/studioRun'
 import { PROTOCOL_VERSION, type DoneMessage, type TrainerMessage } from './protocol'
 import { TrainerError, withCode } from './trainerError'
 
@@ -70,17 +71,20 @@ class StreamingCallback extends tf.Callback {
     this.batchesThisEpoch = 0
   }
 
-  override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
-    const now = Date.now()
-    const loss = scalar(logs?.['loss'])
+  /**
+   * Records one finished batch: its two points, the step and batch counters, and a flush when one
+   * is due. Synchronous and allocation-free; the studio engine's loop calls it directly.
+   */
+  recordBatch(loss: number | undefined, acc: number | undefined, now: number): void {
     if (loss !== undefined) this.metrics.add(METRIC.batchLoss, this.step, this.epoch, now, loss)
-    if (this.classification) {
-      const acc = scalar(logs?.['acc'])
-      if (acc !== undefined) this.metrics.add(METRIC.batchAcc, this.step, this.epoch, now, acc)
-    }
+    if (this.classification && acc !== undefined) this.metrics.add(METRIC.batchAcc, this.step, this.epoch, now, acc)
     this.step++
     this.batchesThisEpoch++
     this.metrics.maybeFlush(now)
+  }
+
+  override async onBatchEnd(_batch: number, logs?: Logs): Promise<void> {
+    this.recordBatch(scalar(logs?.['loss']), this.classification ? scalar(logs?.['acc']) : undefined, Date.now())
     // Let IPC messages (stop) in, then honour a stop before the next batch starts.
     await this.yieldToEvents()
     if (this.signal?.aborted) this.stopModel()
@@ -141,17 +145,25 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
   const { model, paramCount } = await withCode('model', 'model', () => buildCompiledModel(config, header))
   const owned: tf.Tensor[] = []
   try {
-    send({ v: PROTOCOL_VERSION, type: 'backend', backend, paramCount })
+    // The studio engine (engine/) trains the model when it supports it: same semantics as
+    // model.fit, several times faster on CPU. Otherwise model.fit runs, on kernels the engine
+    // installed into the backend. BackendInfo.engine says which ran, and why.
+    installEngineKernelsFor(backend.name, config.threads)
+    const batchSize = Math.min(config.batchSize, train.count)
+    const { run: fast, choice } = await withCode('dataset', `dataset ${req.datasetDir}`, () =>
+      prepareEngineRun(model, header, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
+    send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
-    const xAll = toFeatures(train, header); owned.push(xAll)
-    const yAll = toTargets(train, header, 'train'); owned.push(yAll)
-    const xVal = val ? toFeatures(val, header) : null
-    const yVal = val ? toTargets(val, header, 'val') : null
+    // Dataset tensors only for model.fit: the engine reads the Float32Arrays directly.
+    const xAll = fast ? null : toFeatures(train, header)
+    const yAll = fast ? null : toTargets(train, header, 'train')
+    if (xAll && yAll) owned.push(xAll, yAll)
+    const xVal = val && !fast ? toFeatures(val, header) : null
+    const yVal = val && !fast ? toTargets(val, header, 'val') : null
     if (xVal && yVal) owned.push(xVal, yVal)
 
     const metrics = new MetricBuffer((batch) => send({ v: PROTOCOL_VERSION, type: 'metrics', batch }))
     const cb = new StreamingCallback(metrics, classification, hooks.signal, () => { model.stopTraining = true })
-    const batchSize = Math.min(config.batchSize, train.count)
     const batchesPerEpoch = Math.ceil(train.count / batchSize)
     const evalBatch = Math.max(batchSize, 512)
     let epochsDone = 0
@@ -161,20 +173,30 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if (hooks.signal?.aborted) { stopped = true; break }
       cb.epoch = epoch
       // A fresh seeded permutation per epoch: reproducible, unlike fit's Math.random shuffle.
-      const perm = tf.tensor1d(seededPermutation(train.count, (config.seed * 1000003 + epoch) >>> 0), 'int32')
-      const xs = tf.gather(xAll, perm)
-      const ys = tf.gather(yAll, perm)
-      perm.dispose()
+      const order = seededPermutation(train.count, (config.seed * 1000003 + epoch) >>> 0)
       let fitMs: number
-      try {
+      if (fast) {
+        cb.batchesThisEpoch = 0
         const t0 = performance.now()
-        await withCode('training', `epoch ${epoch}`, () => model.fit(xs, ys, {
-          batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: [cb]
-        }))
+        const r = await withCode('training', `epoch ${epoch}`, () => fast.trainEpoch(order, cb.step,
+          (loss, acc) => cb.recordBatch(loss, acc, Date.now()), () => hooks.signal?.aborted === true))
         fitMs = performance.now() - t0
-      } finally {
-        xs.dispose()
-        ys.dispose()
+        cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
+      } else {
+        const perm = tf.tensor1d(order, 'int32')
+        const xs = tf.gather(xAll!, perm)
+        const ys = tf.gather(yAll!, perm)
+        perm.dispose()
+        try {
+          const t0 = performance.now()
+          await withCode('training', `epoch ${epoch}`, () => model.fit(xs, ys, {
+            batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: [cb]
+          }))
+          fitMs = performance.now() - t0
+        } finally {
+          xs.dispose()
+          ys.dispose()
+        }
       }
       const complete = cb.batchesThisEpoch === batchesPerEpoch
       if (!complete) { stopped = true; break } // stopped mid-epoch: no epoch metrics, no checkpoint
@@ -189,7 +211,11 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       }
       put(METRIC.loss, cb.epochLogs['loss'])
       if (classification) put(METRIC.acc, cb.epochLogs['acc'])
-      if (xVal && yVal) {
+      const fastVal = fast ? await withCode('training', `validation after epoch ${epoch}`, () => fast.validate()) : null
+      if (fastVal) {
+        put(METRIC.valLoss, fastVal[0])
+        if (classification) put(METRIC.valAcc, fastVal[1])
+      } else if (xVal && yVal) {
         const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => {
           const out = model.evaluate(xVal, yVal, { batchSize: evalBatch }) as tf.Scalar | tf.Scalar[]
           const outs = Array.isArray(out) ? out : [out]
@@ -206,6 +232,8 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       // checkpoint message below carries the epoch metrics anyway.
       metrics.maybeFlush(now)
 
+      // The engine's weights go into the TF.js model first, so the checkpoint is the trained model.
+      fast?.syncToModel()
       const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () => saveCheckpoint(model, req.runDir, epoch))
       send({ v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics })
       epochsDone = epoch

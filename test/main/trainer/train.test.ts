@@ -76,21 +76,24 @@ describe('runTraining', () => {
     let stepAtStop = -1
     const send: typeof r.send = (m) => {
       r.send(m)
-      // Stop on the third metrics message, i.e. somewhere inside the first epoch (200 batches).
-      if (m.type === 'metrics' && r.of('metrics').length === 3) {
+      // Stop on the first metrics message. Where that falls depends on the engine's speed (the
+      // studio engine may finish several 200-batch epochs before the first flush), so the
+      // expectations below are computed from the step the stop came at.
+      if (m.type === 'metrics' && stepAtStop < 0 && m.batch.step.length > 0) {
         stepAtStop = Math.max(...m.batch.step)
         abort.abort()
       }
     }
-    const done = await runTraining({ runId: 'stop', config: suggestedConfig(s, { batchSize: 4, epochs: 5 }), datasetDir: s.dir, runDir: runDir() }, { send, signal: abort.signal })
+    const done = await runTraining({ runId: 'stop', config: suggestedConfig(s, { batchSize: 4, epochs: 1000 }), datasetDir: s.dir, runDir: runDir() }, { send, signal: abort.signal })
     expect(stepAtStop).toBeGreaterThan(0)
-    expect(stepAtStop).toBeLessThan(200)
     expect(done.status).toBe('stopped')
-    expect(done.epochsDone).toBe(0)
     // The batch that was running when the stop came is the last one.
     expect(done.steps).toBe(stepAtStop + 1)
     expect(Math.max(...r.series(METRIC.batchLoss).map((p) => p.step))).toBe(stepAtStop)
-    expect(r.of('checkpoint')).toHaveLength(0)
+    // Only the epochs that ended before the stop count, each with its checkpoint.
+    const epochsDone = Math.floor((stepAtStop + 1) / 200)
+    expect(done.epochsDone).toBe(epochsDone)
+    expect(r.of('checkpoint')).toHaveLength(epochsDone)
   })
 
   it('a checkpoint folder loads back with tf.loadLayersModel and predicts the same outputs', async () => {
