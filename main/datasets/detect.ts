@@ -9,7 +9,7 @@ import path from 'node:path'
 import type { DatasetFormat, ImportOptions, InspectResult } from '../../preload/contract/types'
 import { CIFAR_PIXELS, cifarLabelBytes, parseIdx, parseNpy, readNumpy, splitFromName } from './binaryFormats'
 import { ImportError } from './importError'
-import { IMAGE_EXTS, decodeImage, imageSize, listImageFolders, readImageHead, sniffImage } from './images'
+import { IMAGE_EXTS, decodeImageAsync, imageSize, listImageFolders, readImageHead, sniffImage } from './images'
 import { baseExt, readStart, readWhole, type SourceFile } from './sourceFiles'
 import { describeColumns, proposeTarget, sampleTabular } from './tabular'
 
@@ -210,7 +210,7 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         sizes.set(k, (sizes.get(k) ?? 0) + 1)
         if (gray && decoded < 12 && f.bytes < 4 * 1024 * 1024) {
           try {
-            const img = decodeImage(f.name, readWhole(f))
+            const img = await decodeImageAsync(f.name, readWhole(f))
             decoded++
             for (let p = 0; p < img.data.length; p += 4 * 7) if (img.data[p] !== img.data[p + 1] || img.data[p] !== img.data[p + 2]) { gray = false; break }
           } catch { /* listed at import */ }

@@ -1,7 +1,7 @@
 /**
- * Image folders: one sub-folder per class (nested folders flattened into their class), PNG, JPEG
- * and GIF (first frame) decoded in pure JS (pngjs, jpeg-js, omggif — no native binaries to
- * download at install), resized by box averaging to one size, grey or RGB. Files that cannot be
+ * Image folders: one sub-folder per class (nested folders flattened into their class), PNG, JPEG,
+ * GIF (first frame) and WebP decoded in JS / WebAssembly shipped in npm packages (pngjs + fflate,
+ * jpeg-js, omggif, @jsquash/webp — no native binaries to download at install), resized by box averaging to one size, grey or RGB. Files that cannot be
  * read are listed with the reason and skipped; they never stop the import.
  */
 import { readdirSync, statSync } from 'node:fs'
@@ -12,6 +12,7 @@ import { PNG } from 'pngjs'
 import { ImportError } from './importError'
 import { decodePngLean } from './pngDecode'
 import { readHead, type SourceFile } from './sourceFiles'
+import { decodeWebp } from './webpDecode'
 
 export type ImageKind = 'png' | 'jpeg' | 'gif' | 'webp'
 
@@ -66,7 +67,7 @@ export function decodeImage(name: string, b: Buffer): Rgba {
   const ext = path.extname(name).toLowerCase()
   if (!kind) {
     throw new ImportError(IMAGE_EXTS.has(ext) ? 'format_mismatch' : 'corrupt_image',
-      `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG or GIF signature).`, { file: name, offset: 0 })
+      `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG, GIF or WebP signature).`, { file: name, offset: 0 })
   }
   const dims = imageSize(b)
   if (dims && dims.width * dims.height > MAX_PIXELS) {
@@ -87,7 +88,21 @@ export function decodeImage(name: string, b: Buffer): Rgba {
   } catch (e) {
     throw new ImportError('corrupt_image', `${name}: the ${kind.toUpperCase()} data is damaged or cut short (${(e as Error).message}).`, { file: name })
   }
-  throw new ImportError('unsupported', `${name}: WebP images cannot be decoded by this build (no pure-JS WebP decoder is bundled); convert them to PNG.`, { file: name })
+  throw new ImportError('unsupported', `${name}: WebP needs the asynchronous decoder (decodeImageAsync).`, { file: name })
+}
+
+/** Like decodeImage, and WebP too (its WebAssembly decoder is asynchronous). */
+export async function decodeImageAsync(name: string, b: Buffer): Promise<Rgba> {
+  if (sniffImage(b) !== 'webp') return decodeImage(name, b)
+  const dims = imageSize(b)
+  if (dims && dims.width * dims.height > MAX_PIXELS) {
+    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit.`, { file: name })
+  }
+  try {
+    return await decodeWebp(b)
+  } catch (e) {
+    throw new ImportError('corrupt_image', `${name}: the WEBP data is damaged or cut short (${(e as Error).message}).`, { file: name })
+  }
 }
 
 /**

@@ -14,7 +14,7 @@ import { META_FILE, readMeta, type DatasetMeta } from './datasetMeta'
 import { writeDataset, type DatasetSpec } from './datasetWriter'
 import { detect, inspect, suggestName, type Detected, type ResolvedInput } from './detect'
 import { ImportError } from './importError'
-import { decodeImage, listImageFolders, resizeInto } from './images'
+import { decodeImageAsync, listImageFolders, resizeInto } from './images'
 import { readWhole, type SourceFile } from './sourceFiles'
 import { splitIndices3, type SplitIndices3 } from './stratifiedSplit'
 import { readTable, sampleTabular, describeColumns, proposeTarget, taskFor, type ColumnPlan } from './tabular'
@@ -381,7 +381,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
           const fd = openSync(f.path, 'r')
           let got = 0
           try { while (got < fileBytes) { const k = readSync(fd, fileBuf, got, fileBytes - got, got); if (k <= 0) break; got += k } } finally { closeSync(fd) }
-          const img = decodeImage(f.name, fileBuf.subarray(0, got))
+          const img = await decodeImageAsync(f.name, fileBuf.subarray(0, got))
           resizeInto(img, w, h, c, pixels, i * size)
           labelsAll[i] = f.label
           ok[i] = 1

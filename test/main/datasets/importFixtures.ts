@@ -155,3 +155,16 @@ export function writeNpz(file: string, nTrain = 30, nTest = 10): string {
 }
 
 export { gzipSync }
+
+/** A lossless WebP of one colour, made with the encoder that ships in @jsquash/webp. */
+export async function webpBytes(w: number, h: number, c: [number, number, number]): Promise<Buffer> {
+  const { readFileSync } = await import('node:fs')
+  const { createRequire } = await import('node:module')
+  const g = globalThis as { ImageData?: unknown }
+  g.ImageData ??= class ImageData { constructor(readonly data: Uint8ClampedArray, readonly width: number, readonly height: number) {} }
+  const enc = await import('@jsquash/webp/encode.js') as unknown as { default: (img: unknown, o: unknown) => Promise<ArrayBuffer>; init(m: WebAssembly.Module): Promise<void> }
+  await enc.init(await WebAssembly.compile(readFileSync(createRequire(import.meta.url).resolve('@jsquash/webp/codec/enc/webp_enc.wasm'))))
+  const data = new Uint8ClampedArray(rgba(w, h, c))
+  const Ctor = g.ImageData as new (d: Uint8ClampedArray, w: number, h: number) => unknown
+  return Buffer.from(await enc.default(new Ctor(data, w, h), { lossless: 1 }))
+}

@@ -137,6 +137,21 @@ describe('image folders', () => {
     const i = Array.from(tr.y).indexOf(redIdx)
     expect(Array.from(tr.x.slice(i * 48, i * 48 + 3))).toEqual([1, 0, 0])
   })
+  it('decodes WebP (WebAssembly decoder shipped in the package)', async () => {
+    const { webpBytes } = await import('./importFixtures')
+    const root = path.join(t.dir, 'webp')
+    mkdirSync(path.join(root, 'dark'), { recursive: true }); mkdirSync(path.join(root, 'light'), { recursive: true })
+    for (let i = 0; i < 4; i++) {
+      writeFileSync(path.join(root, 'dark', `${i}.webp`), await webpBytes(10, 6, [20, 20, 20]))
+      writeFileSync(path.join(root, 'light', `${i}.webp`), await webpBytes(10, 6, [230, 230, 230]))
+    }
+    const info = await inspect(inputOf(root))
+    expect(info.images).toMatchObject({ defaultWidth: 10, defaultHeight: 6, colorMode: 'grayscale' })
+    const r = await expectOk(out, inputOf(root))
+    expect(r.header.inputShape).toEqual([6, 10, 1])
+    const tr = r.split('train')
+    for (let i = 0; i < tr.count; i++) expect(Math.round(tr.x[i * 60]! * 255)).toBe(tr.y[i] === 0 ? 20 : 230)
+  })
 })
 
 describe('CIFAR and NumPy', () => {

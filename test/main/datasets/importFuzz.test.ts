@@ -8,7 +8,7 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { readSplit } from '../../../main/datasets/cache'
 import { tempDir } from '../../helpers/tmp'
-import { gzipSync, inputOf, lcg, tabularText, writeCifar, writeIdxSet, writeImageFolders, writeNpyPair, writeNpz } from './importFixtures'
+import { gzipSync, inputOf, lcg, tabularText, webpBytes, writeCifar, writeIdxSet, writeImageFolders, writeNpyPair, writeNpz } from './importFixtures'
 import { importInProcess } from './importHarness'
 
 let t: ReturnType<typeof tempDir>
@@ -66,6 +66,9 @@ describe('import fuzz', () => {
   it('mutated files of every format import or fail with a typed error, nothing partial left', async () => {
     const pristine = path.join(t.dir, 'pristine')
     const all = seeds(pristine)
+    const webp = path.join(pristine, 'img', 'birds', 'w0.webp')
+    writeFileSync(webp, await webpBytes(16, 16, [90, 120, 150]))
+    all.find((x) => x.name === 'images')!.targets.push(webp)
     const out = path.join(t.dir, 'out')
     mkdirSync(out)
     const r = lcg(Number(process.env.FUZZ_SEED ?? 20261122))
