@@ -227,6 +227,7 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         files: counts.map((c) => ({ name: `${c.name}/`, bytes: 0, role: `class folder, ${c.count} images` })),
         totalBytes: listing.files.reduce((a, f) => a + f.bytes, 0), count: listing.files.length,
         inputShape: [h, w, gray ? 1 : 3], classNames: listing.classNames,
+        officialSplit: listing.official,
         images: { classes: counts.map(({ name, count }) => ({ name, count })), sizes: sorted.slice(0, 10), defaultWidth: w, defaultHeight: h, colorMode: gray ? 'grayscale' : 'rgb', skipped: skipped.slice(0, 200) },
         warnings: [
           ...(max >= 3 * min ? [`Classes are imbalanced: the largest has ${max} images, the smallest ${min}.`] : []),

@@ -138,12 +138,14 @@ export function resizeInto(img: Rgba, w: number, h: number, channels: 1 | 3, out
   }
 }
 
-/** An image file with its class. */
-export interface LabeledFile extends SourceFile { label: number }
+/** An image file with its class (and its split, when the folders give one). */
+export interface LabeledFile extends SourceFile { label: number; split?: 'train' | 'val' | 'test' }
 
 export interface ImageListing {
   classNames: string[]
   files: LabeledFile[]
+  /** The dropped folder had train/ and test/ (and maybe val/) folders, each with class folders. */
+  official: boolean
   /** Files that are not images (by name), listed for the dialog. */
   skipped: { name: string; reason: string }[]
 }
@@ -167,7 +169,23 @@ function walk(dir: string, rel: string, out: SourceFile[], skipped: ImageListing
  * Lists class folders and their images. `dirs` are the dropped folders: one folder holding a
  * sub-folder per class, or several class folders dropped together. Needs at least two classes.
  */
+const SPLIT_DIRS: Record<string, 'train' | 'val' | 'test'> = { train: 'train', training: 'train', val: 'val', valid: 'val', validation: 'val', test: 'test', testing: 'test' }
+
 export function listImageFolders(dirs: { path: string; name: string }[], limit = 1_000_000): ImageListing {
+  // train/ + test/ (+ val/) folders, each holding the class folders: keep that official split.
+  if (dirs.length === 1) {
+    const subs = readdirSync(dirs[0]!.path, { withFileTypes: true }).filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    const splits = subs.map((e) => SPLIT_DIRS[e.name.toLowerCase()])
+    if (subs.length >= 2 && splits.every((x) => x) && splits.includes('train') && splits.includes('test')) {
+      const parts = subs.map((e, i) => ({ split: splits[i]!, listing: listImageFolders([{ path: path.join(dirs[0]!.path, e.name), name: `${dirs[0]!.name}/${e.name}` }], limit) }))
+      const classNames = [...new Set(parts.flatMap((p) => p.listing.classNames))].sort()
+      const files: LabeledFile[] = []
+      for (const p of parts) {
+        for (const f of p.listing.files) files.push({ ...f, label: classNames.indexOf(p.listing.classNames[f.label]!), split: p.split })
+      }
+      return { classNames, files, skipped: parts.flatMap((p) => p.listing.skipped), official: true }
+    }
+  }
   let classDirs: { path: string; name: string }[]
   if (dirs.length === 1) {
     const root = dirs[0]!
@@ -195,7 +213,7 @@ export function listImageFolders(dirs: { path: string; name: string }[], limit =
       ? `${where}: only one class folder with images (${classNames[0]}/); an image dataset needs one sub-folder per class, at least two.`
       : `${where}: no class folders with images found; expected one sub-folder per class (e.g. cats/, dogs/) holding PNG, JPEG or GIF files.`, { file: where })
   }
-  return { classNames, files, skipped }
+  return { classNames, files, skipped, official: false }
 }
 
 /** Reads just enough of a file for imageSize. */

@@ -399,9 +399,22 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
         name, task: 'classification', inputShape: [h, w, c], classNames: listing.classNames, xDtype: 'uint8', xScale: 1 / 255, count: n, labels: labelsAll,
         gather: (idx, out) => { for (let r = 0; r < idx.length; r++) (out as Uint8Array).set(pixels.subarray(idx[r]! * size, (idx[r]! + 1) * size), r * size) }
       }
-      const splits = splitIndices3(keep, labelsAll, percents, seed)
+      const useOfficial = official && listing.official
+      let splits: SplitIndices3
+      let sp = percents
+      if (useOfficial) {
+        const of = (s: 'train' | 'val' | 'test') => keep.filter((i) => listing.files[i]!.split === s)
+        const test = of('test')
+        const hasVal = listing.files.some((f) => f.split === 'val')
+        const v = opts.split?.val ?? 10
+        const s = hasVal ? { train: of('train'), val: of('val'), test } : { ...splitIndices3(of('train'), labelsAll, { train: 100 - v, val: v, test: 0 }, seed), test }
+        splits = s
+        const tot = keep.length || 1
+        sp = { train: Math.round((100 * s.train.length) / tot), val: Math.round((100 * s.val.length) / tot), test: 0 }
+        sp.test = 100 - sp.train - sp.val
+      } else splits = splitIndices3(keep, labelsAll, percents, seed)
       const warnings = skipped.length ? [`${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped (unreadable or not images); see the list.`] : []
-      const meta = baseMeta(d, [], key, opts, { percents, seed, stratified: true, official: false }, 'images')
+      const meta = baseMeta(d, [], key, opts, { percents: sp, seed, stratified: true, official: useOfficial }, 'images')
       meta.sources = listing.classNames.map((cn) => ({ name: `${cn}/`, bytes: 0 }))
       return finish(spec, splits, { ...meta, skipped: skipped.slice(0, 1000), charts: classCharts(spec) }, warnings)
     }

@@ -137,6 +137,18 @@ describe('image folders', () => {
     const i = Array.from(tr.y).indexOf(redIdx)
     expect(Array.from(tr.x.slice(i * 48, i * 48 + 3))).toEqual([1, 0, 0])
   })
+  it('keeps the split of train/ and test/ folders that each hold the class folders', async () => {
+    const root = path.join(t.dir, 'splitdirs')
+    writeImageFolders(path.join(root, 'train'), 10)
+    writeImageFolders(path.join(root, 'test'), 3)
+    const info = await inspect(inputOf(root))
+    expect(info).toMatchObject({ format: 'images', officialSplit: true, count: 39, classNames: ['birds', 'cats', 'dogs'] })
+    const r = await expectOk(out, inputOf(root), { split: { train: 80, val: 20, test: 0 } })
+    expect(r.header.splits).toEqual({ train: { count: 24 }, val: { count: 6 }, test: { count: 9 } })
+    expect(r.meta.split.official).toBe(true)
+    expect(r.meta.classDistribution!.test).toEqual([3, 3, 3])
+  })
+
   it('decodes WebP (WebAssembly decoder shipped in the package)', async () => {
     const { webpBytes } = await import('./importFixtures')
     const root = path.join(t.dir, 'webp')
