@@ -88,6 +88,17 @@ describe('import through the core', () => {
     expect(await raw('datasets:import', { uploadId: '../etc' })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
   })
 
+  it('browses the built-in samples too (no meta.json: distribution from the label files)', async () => {
+    const digits = await call<DatasetDetail>('datasets:get', { datasetId: 'digits' })
+    expect(digits).toMatchObject({ view: 'images', format: null, split: { train: 3000, val: 600, test: 0 } })
+    expect(digits.classDistribution!.train.reduce((a, b) => a + b, 0)).toBe(3000)
+    const imgs = await call<DatasetImages>('datasets:images', { datasetId: 'digits', split: 'val', offset: 0, limit: 3 })
+    expect(imgs.items.map((i) => Buffer.from(i.pixels, 'base64').length)).toEqual([784, 784, 784])
+    const iris = await call<DatasetRows>('datasets:rows', { datasetId: 'iris', split: 'train', offset: 0, limit: 2 })
+    expect(iris.columns).toEqual(['sepal_length', 'sepal_width', 'petal_length', 'petal_width', 'label'])
+    expect(['setosa', 'versicolor', 'virginica']).toContain(iris.rows[0]![4])
+  })
+
   it('inspects and imports a CSV with progress, then browses it', async () => {
     csvPath = path.join(t.dir, 'blobs.csv')
     writeFileSync(csvPath, tabularText(600))
