@@ -146,7 +146,9 @@ export class GPSampler implements Sampler {
     // keeps a suggestion under ~150 ms at 100 trials; before that, default + random starts.
     const last = this.lastHyper?.logLengthscales.length === prep.encoder.dim ? this.lastHyper : undefined
     const warm = last !== undefined && prep.x.length > 40
-    const gp = fitGP(prep.x, prep.y, { rng, starts: last ? [last] : [], includeDefault: !warm, randomStarts: warm ? 0 : 1, maxIter: warm ? 20 : 60 })
+    // A cold start on many points (a resumed study) skips the random start to stay near 200 ms.
+    const big = prep.x.length > 60
+    const gp = fitGP(prep.x, prep.y, { rng, starts: last ? [last] : [], includeDefault: !warm, randomStarts: warm || big ? 0 : 1, maxIter: warm ? 20 : big ? 40 : 60 })
     this.lastHyper = gp.hyper
     const lie = this.o.liar === 'min' ? Math.min(...prep.y) : this.o.liar === 'mean' ? prep.y.reduce((a, b) => a + b, 0) / prep.y.length : Math.max(...prep.y)
     const pendingX = [...prep.pending, ...out.map((p) => prep.encoder.encode(p))]
