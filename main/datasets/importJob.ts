@@ -6,6 +6,7 @@
  */
 import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import type { ImportOptions, ImportPhase, ImportProgress, SplitPercents } from '../../preload/contract/types'
 import { readHeader, type CacheHeader } from './cache'
@@ -17,6 +18,7 @@ import { ImportError } from './importError'
 import { decodeImageAsync, listImageFolders, resizeInto } from './images'
 import { readWhole, type SourceFile } from './sourceFiles'
 import { splitIndices3, type SplitIndices3 } from './stratifiedSplit'
+import { startWorker, type DecodeRequest, type WorkerReply } from './workerProtocol'
 import { readTable, sampleTabular, describeColumns, proposeTarget, taskFor, type ColumnPlan } from './tabular'
 import { buildTabular } from './tabularSpec'
 
@@ -27,6 +29,8 @@ export interface ImportJobRequest {
   options: ImportOptions
   /** Fresh folder (inside the data folder) the cache is written into. */
   outDir: string
+  /** The worker entry, to start a second decoder thread for big image imports (absent: one thread). */
+  workerEntry?: string
 }
 
 export interface ResplitJobRequest {
@@ -366,30 +370,43 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
       const c = mode === 'rgb' ? 3 : 1
       const size = w * h * c
       const n = listing.files.length
-      const pixels = new Uint8Array(n * size)
+      // Big imports decode on two threads (this one and a helper) straight into shared memory.
+      const pool = req.workerEntry && n >= POOL_MIN_FILES && availableParallelism() >= 2
+      const pixelsBuf = pool ? new SharedArrayBuffer(n * size) : new ArrayBuffer(n * size)
+      const okBuf = pool ? new SharedArrayBuffer(n) : new ArrayBuffer(n)
+      const pixels = new Uint8Array(pixelsBuf)
+      const ok = new Uint8Array(okBuf)
       const labelsAll = new Int32Array(n)
-      const ok = new Uint8Array(n)
+      for (let i = 0; i < n; i++) labelsAll[i] = listing.files[i]!.label
       const skipped = [...listing.skipped]
       const tick = meter.start('decoding', n, 'files')
-      let fileBuf = Buffer.alloc(64 * 1024)
-      for (let i = 0; i < n; i++) {
-        const f = listing.files[i]!
-        try {
-          // One reused read buffer: a fresh buffer per file fragments the allocator (RSS only grows).
-          const fileBytes = statSync(f.path).size
-          if (fileBytes > fileBuf.length) fileBuf = Buffer.alloc(Math.max(fileBytes, fileBuf.length * 2))
-          const fd = openSync(f.path, 'r')
-          let got = 0
-          try { while (got < fileBytes) { const k = readSync(fd, fileBuf, got, fileBytes - got, got); if (k <= 0) break; got += k } } finally { closeSync(fd) }
-          const img = await decodeImageAsync(f.name, fileBuf.subarray(0, got))
-          resizeInto(img, w, h, c, pixels, i * size)
-          labelsAll[i] = f.label
-          ok[i] = 1
-        } catch (e) {
-          skipped.push({ name: f.name, reason: e instanceof ImportError ? e.message.replace(`${f.name}: `, '') : String(e) })
-        }
-        tick(i + 1)
+      const files = listing.files.map((f) => ({ path: f.path, name: f.name }))
+      const all = Int32Array.from({ length: n }, (_, i) => i)
+      let helperDone = 0
+      let mineDone = 0
+      let helper: Promise<void> = Promise.resolve()
+      let mine = all
+      if (pool) {
+        // Interleaved shares: both threads see the same mix of classes and file sizes.
+        mine = all.filter((i) => i % 2 === 0)
+        const theirs = all.filter((i) => i % 2 === 1)
+        const w2 = startWorker(req.workerEntry!, { kind: 'decode', files, indices: theirs, width: w, height: h, channels: c, pixels: pixelsBuf as SharedArrayBuffer, ok: okBuf as SharedArrayBuffer })
+        helper = new Promise<void>((resolve, reject) => {
+          w2.on('message', (m: WorkerReply) => {
+            if (m.type === 'decoded') {
+              helperDone = m.done
+              skipped.push(...m.skipped)
+              tick(mineDone + helperDone)
+              if (m.final) resolve()
+            } else if (m.type === 'error') reject(new ImportError(m.error.code, m.error.message))
+          })
+          w2.on('error', reject)
+          w2.on('exit', () => resolve())
+        })
       }
+      await decodeShare({ kind: 'decode', files, indices: mine, width: w, height: h, channels: c, pixels: pixelsBuf as SharedArrayBuffer, ok: okBuf as SharedArrayBuffer },
+        (done, sk) => { mineDone = done; skipped.push(...sk); tick(mineDone + helperDone) }, pixels, ok)
+      await helper
       const keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => ok[i] === 1)
       if (!keep.length) throw new ImportError('corrupt_image', `None of the ${n} image files could be read (first: ${skipped[0]?.name}: ${skipped[0]?.reason}).`)
       const present = new Set<number>()
@@ -512,3 +529,42 @@ async function resplit(req: ResplitJobRequest, meter: ProgressMeter): Promise<Jo
 }
 
 export { META_FILE }
+
+/**
+ * Below this many files one decoder thread is fast enough (10k PNG: ~1.7 s) and a second would
+ * only add its fixed memory (~20 MB). STUDIO_IMPORT_POOL_MIN_FILES overrides it (tests, bench).
+ */
+const POOL_MIN_FILES = Number(process.env.STUDIO_IMPORT_POOL_MIN_FILES ?? 20_000)
+
+/**
+ * Decodes `req.indices` of `req.files` into the pixel buffer (resized, grey or RGB), setting an ok
+ * flag per file; unreadable files are reported with their reason, never thrown. Reports progress
+ * every 256 files. Runs in the job's worker and, for big imports, in a helper worker too.
+ */
+export async function decodeShare(
+  req: DecodeRequest, report: (done: number, skipped: { name: string; reason: string }[], final: boolean) => void,
+  pixels: Uint8Array<ArrayBufferLike> = new Uint8Array(req.pixels), ok: Uint8Array<ArrayBufferLike> = new Uint8Array(req.ok)
+): Promise<void> {
+  const size = req.width * req.height * req.channels
+  let fileBuf = Buffer.alloc(64 * 1024)
+  let batch: { name: string; reason: string }[] = []
+  for (let k = 0; k < req.indices.length; k++) {
+    const i = req.indices[k]!
+    const f = req.files[i]!
+    try {
+      // One reused read buffer: a fresh buffer per file fragments the allocator (RSS only grows).
+      const fileBytes = statSync(f.path).size
+      if (fileBytes > fileBuf.length) fileBuf = Buffer.alloc(Math.max(fileBytes, fileBuf.length * 2))
+      const fd = openSync(f.path, 'r')
+      let got = 0
+      try { while (got < fileBytes) { const r = readSync(fd, fileBuf, got, fileBytes - got, got); if (r <= 0) break; got += r } } finally { closeSync(fd) }
+      const img = await decodeImageAsync(f.name, fileBuf.subarray(0, got))
+      resizeInto(img, req.width, req.height, req.channels, pixels, i * size)
+      ok[i] = 1
+    } catch (e) {
+      batch.push({ name: f.name, reason: e instanceof ImportError ? e.message.replace(`${f.name}: `, '') : String(e) })
+    }
+    if ((k & 255) === 255) { report(k + 1, batch, false); batch = [] }
+  }
+  report(req.indices.length, batch, true)
+}

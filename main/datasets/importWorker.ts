@@ -7,7 +7,7 @@ import { parentPort, workerData } from 'node:worker_threads'
 import type { ImportOptions } from '../../preload/contract/types'
 import { inspect, type ResolvedInput } from './detect'
 import { toImportErrorInfo } from './importError'
-import { runJob, type JobRequest } from './importJob'
+import { decodeShare, runJob, type JobRequest } from './importJob'
 import type { WorkerReply, WorkerRequest } from './workerProtocol'
 
 const port = parentPort!
@@ -20,6 +20,10 @@ port.on('message', (m: { type: 'reuse'; reuse: boolean }) => {
 
 async function main(req: WorkerRequest): Promise<void> {
   try {
+    if (req.kind === 'decode') {
+      await decodeShare(req, (done, skipped, final) => send({ type: 'decoded', done, skipped, final }))
+      return
+    }
     if (req.kind === 'inspect') {
       send({ type: 'inspected', result: await inspect(req.input as ResolvedInput, req.options as ImportOptions) })
       return

@@ -11,7 +11,20 @@ import type { ImportErrorInfo, ImportOptions, ImportProgress, InspectResult } fr
 import type { ResolvedInput } from './detect'
 import type { JobRequest, JobResult } from './importJob'
 
-export type WorkerRequest = JobRequest | { kind: 'inspect'; input: ResolvedInput; options: ImportOptions }
+/** A second decoder thread for big image imports: decodes `indices` of `files` into shared memory. */
+export interface DecodeRequest {
+  kind: 'decode'
+  files: { path: string; name: string }[]
+  indices: Int32Array
+  width: number
+  height: number
+  channels: 1 | 3
+  /** SharedArrayBuffers: pixels (files × w × h × c) and one ok flag per file. */
+  pixels: SharedArrayBuffer
+  ok: SharedArrayBuffer
+}
+
+export type WorkerRequest = JobRequest | DecodeRequest | { kind: 'inspect'; input: ResolvedInput; options: ImportOptions }
 
 export type WorkerReply =
   | { type: 'progress'; progress: Omit<ImportProgress, 'jobId'> }
@@ -19,6 +32,7 @@ export type WorkerReply =
   | { type: 'inspected'; result: InspectResult }
   | { type: 'done'; result: JobResult | null }
   | { type: 'error'; error: ImportErrorInfo }
+  | { type: 'decoded'; done: number; skipped: { name: string; reason: string }[]; final: boolean }
 
 /**
  * Where the worker entry is: `importWorker.js` next to the running bundle (out/main, also when

@@ -230,7 +230,7 @@ export class DatasetService {
     const id = newJobId()
     const outDir = resolveInside(this.o.datasetsDir, `${newDatasetId()}.job-${id}`)
     const name = options.name ?? input.dirs[0]?.name ?? input.files[0]?.name ?? 'dataset'
-    const job = this.launch({ kind: 'import', jobId: id, input, options, outDir }, name)
+    const job = this.launch({ kind: 'import', jobId: id, input, options, outDir, workerEntry: this.workerEntry }, name)
     if (src.uploadId) job.uploadId = src.uploadId
     return { jobId: id, done: job.done }
   }

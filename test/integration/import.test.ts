@@ -13,7 +13,8 @@ import type { StudioCore } from '../../main/services/studio'
 import { encodeIdx } from '../../main/datasets/idxFile'
 import { openTestCore } from '../helpers/core'
 import { tempDir } from '../helpers/tmp'
-import { lcg, tabularText } from '../main/datasets/importFixtures'
+import { lcg, tabularText, writeImageFolders } from '../main/datasets/importFixtures'
+import { readHeader, readSplit } from '../../main/datasets/cache'
 
 let t: ReturnType<typeof tempDir>
 let core: StudioCore
@@ -180,6 +181,25 @@ describe('import through the core', () => {
     const r = await core.waitForEnd(run.id, 120_000)
     expect(r.status).toBe('completed')
     expect(r.bestValAcc).toBeGreaterThanOrEqual(0.9)
+  })
+
+  it('decodes a big image import on two threads into shared memory (pool forced on for the test)', async () => {
+    const root = writeImageFolders(path.join(t.dir, 'pets-pool'), 30)
+    process.env.STUDIO_IMPORT_POOL_MIN_FILES = '10'
+    let end: ImportEnd
+    try {
+      end = await importPaths([root], { image: { width: 8, height: 8 } })
+    } finally {
+      delete process.env.STUDIO_IMPORT_POOL_MIN_FILES
+    }
+    expect(end.ok).toBe(true)
+    const d = core.datasets.get(end.datasetId!)!
+    const h = readHeader(d.dir)
+    expect(h.splits.train!.count + h.splits.val!.count + h.splits.test!.count).toBe(90)
+    for (const s of ['train', 'val', 'test'] as const) {
+      const sp = readSplit(d.dir, h, s)
+      for (let i = 0; i < sp.count; i++) expect(Math.round(sp.x[i * 64]! * 255)).toBeCloseTo([255, 200, 60][sp.y[i]!]!, -1)
+    }
   })
 
   it('resplit makes a new version; runs keep the version they used; the list shows the newest', async () => {
