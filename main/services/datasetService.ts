@@ -77,6 +77,8 @@ const MAX_INPUT_BYTES = 64 * 1024 ** 3
 export const UPLOAD_MAX_BYTES = 4 * 1024 ** 3
 export const UPLOAD_MAX_FILES = 100_000
 const UPLOAD_TTL_MS = 24 * 3600 * 1000
+/** A job folder untouched this long belongs to a job that died with its process. */
+const STALE_JOB_MS = 6 * 3600 * 1000
 
 function newDatasetId(): string {
   return `d-${Date.now().toString(36)}-${randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6).toLowerCase()}`
@@ -107,8 +109,12 @@ export class DatasetService {
   /** Removes leftovers of a crash: half-written job folders and uploads older than a day. */
   private sweep(): void {
     try {
-      for (const e of readdirSync(this.o.datasetsDir)) if (e.includes('.job-')) rmSync(path.join(this.o.datasetsDir, e), { recursive: true, force: true })
       const now = Date.now()
+      // Only old ones: the app and a `studio import` may share a data folder, each with live jobs.
+      for (const e of readdirSync(this.o.datasetsDir)) {
+        const p = path.join(this.o.datasetsDir, e)
+        if (e.includes('.job-') && now - statSync(p).mtimeMs > STALE_JOB_MS) rmSync(p, { recursive: true, force: true })
+      }
       for (const e of readdirSync(this.o.uploadsDir)) {
         const p = path.join(this.o.uploadsDir, e)
         if (now - statSync(p).mtimeMs > UPLOAD_TTL_MS) rmSync(p, { recursive: true, force: true })
