@@ -71,7 +71,11 @@ async function sniffFile(f: SourceFile): Promise<DatasetFormat | 'image' | 'meta
     if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but it is not a NumPy file (no 93 'NUMPY' magic at offset 0).`, { file: f.name, offset: 0 })
     if (/ubyte|idx/.test(lower)) throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected 00 00 08 0N at offset 0, found ${[...head.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}.`, { file: f.name, offset: 0 })
     if (TEXT_EXTS.has(ext)) throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is binary (a zero byte at offset ${nul}); expected text rows.`, { file: f.name, offset: nul })
-    if (cifar) throw new ImportError('truncated', `${f.name}: ${f.bytes.toLocaleString('en')} bytes is not a whole number of CIFAR records (3,073 or 3,074 bytes each).`, { file: f.name, offset: f.bytes })
+    if (cifar) {
+      const rec = /100|coarse|fine/i.test(lower) ? CIFAR_PIXELS + 2 : CIFAR_PIXELS + 1
+      const cut = f.bytes - (f.bytes % rec)
+      throw new ImportError('truncated', `${f.name}: ${f.bytes.toLocaleString('en')} bytes is not a whole number of CIFAR records (${rec.toLocaleString('en')} bytes each); the record at offset ${cut} is cut short.`, { file: f.name, offset: cut })
+    }
     return null
   }
   if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is text, not a NumPy array.`, { file: f.name, offset: 0 })

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { encodeIdx } from '../../../main/datasets/idxFile'
 import { tempDir } from '../../helpers/tmp'
-import { inputOf, pngBytes, tabularText, writeIdxSet, writeImageFolders } from './importFixtures'
+import { inputOf, npyBytes, pngBytes, tabularText, writeCifar, writeIdxSet, writeImageFolders, writeNpyPair } from './importFixtures'
 import { expectError, expectOk } from './importHarness'
 
 let t: ReturnType<typeof tempDir>
@@ -89,6 +89,26 @@ describe('bad input', () => {
     const e = await expectError(out, inputOf(...files))
     expect(e.code).toBe('count_mismatch')
     expect(e.message).toBe('train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; they must match one to one.')
+  })
+
+  it('mismatched feature and label counts in NumPy arrays', async () => {
+    const dir = path.join(t.dir, 'np-count')
+    const [x] = writeNpyPair(dir, 20)
+    writeFileSync(path.join(dir, 'y.npy'), npyBytes(new Int32Array(19).map((_, i) => i % 2), [19]))
+    const e = await expectError(out, inputOf(x!, path.join(dir, 'y.npy')))
+    expect(e.code).toBe('count_mismatch')
+    expect(e.message).toBe('x.npy has 20 examples (shape [20, 5]) but y.npy has 19 labels; they must match.')
+  })
+
+  it('a truncated CIFAR batch and an out-of-range CIFAR label', async () => {
+    const files = writeCifar(path.join(t.dir, 'cifar-bad'), 4, 2)
+    writeFileSync(files[0]!, readFileSync(files[0]!).subarray(0, 3073 * 3 + 100))
+    const e = await expectError(out, inputOf(...files))
+    expect(e).toMatchObject({ code: 'truncated', file: 'data_batch_1.bin', offset: 3073 * 3 })
+    const files2 = writeCifar(path.join(t.dir, 'cifar-label'), 4, 2)
+    const b = readFileSync(files2[1]!); b[3073] = 42
+    writeFileSync(files2[1]!, b)
+    expect(await expectError(out, inputOf(...files2))).toMatchObject({ code: 'format_mismatch', file: 'test_batch.bin', record: 1, offset: 3073 })
   })
 
   it('corrupt and zero-byte images are listed and skipped, not fatal', async () => {
