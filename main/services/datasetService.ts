@@ -574,7 +574,7 @@ export class DatasetService {
   /** The contract handlers of the dataset channels. */
   handlers(): DatasetHandlers {
     return {
-      'datasets:inspect': (a) => this.inspect(a),
+      'datasets:inspect': (a) => this.inspect(a, a.options ?? {}),
       'datasets:import': (a) => ({ jobId: this.startImport(a, a.options ?? {}).jobId }),
       'datasets:cancelImport': ({ jobId }) => this.cancel(jobId),
       'datasets:importJobs': () => this.listJobs(),

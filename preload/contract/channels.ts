@@ -27,8 +27,9 @@ export interface Requests {
   /**
    * Detects what was dropped (format, columns, classes, sizes, proposed target/task) from a sample,
    * in about a second even for big inputs. `paths` are absolute; `uploadId` comes from POST /upload.
+   * `options` re-detects with the dialog's overrides (format, CSV delimiter, header row).
    */
-  'datasets:inspect': { args: { paths?: string[]; uploadId?: string }; result: InspectResult }
+  'datasets:inspect': { args: { paths?: string[]; uploadId?: string; options?: ImportOptions }; result: InspectResult }
   /**
    * Starts an import job off main's event loop and returns at once; progress arrives as
    * `datasets:didImportProgress`, the outcome as `datasets:didImportEnd`.

@@ -482,7 +482,12 @@ export const DeleteResultSchema = z.object({
 export const UploadResultSchema = z.object({ uploadId: IdSchema, files: z.number().int(), bytes: z.number().int() })
 
 // ── datasets: request arguments ──
-export const InspectArgsSchema = ImportSourceSchema
+export const InspectArgsSchema = z.object({
+  paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000).optional(),
+  uploadId: IdSchema.optional(),
+  /** Re-detect with the dialog's overrides (format, CSV delimiter / header row). */
+  options: ImportOptionsSchema.optional()
+}).strict().refine((s) => (s.paths === undefined) !== (s.uploadId === undefined), 'give either paths or uploadId, not both')
 export const ImportArgsSchema = z.object({
   paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000).optional(),
   uploadId: IdSchema.optional(),

@@ -105,6 +105,8 @@ describe('import through the core', () => {
     writeFileSync(csvPath, tabularText(600))
     const info = await call<InspectResult>('datasets:inspect', { paths: [csvPath] })
     expect(info).toMatchObject({ format: 'csv', proposedTarget: 'label', proposedTask: 'classification', count: 600 })
+    const noHeader = await call<InspectResult>('datasets:inspect', { paths: [csvPath], options: { csv: { hasHeader: false } } })
+    expect(noHeader.columns.map((c) => c.name)).toEqual(['column 1', 'column 2', 'column 3', 'column 4'])
     const end = await importPaths([csvPath], { name: 'Blobs' })
     expect(end).toMatchObject({ ok: true })
     csvId = end.datasetId!
