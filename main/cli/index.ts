@@ -216,10 +216,12 @@ async function importCmd(argv: string[]): Promise<number> {
       const scale = p.unit === 'bytes' ? 1 / 1e6 : 1
       const fields = { phase: p.phase.padEnd(9), unit: UNIT[p.unit], rate: (p.rate * scale).toFixed(p.unit === 'bytes' ? 1 : 0) }
       if (p.phase !== phase) {
-        if (phase) bar.stop()
+        // One bar for the whole job: a SingleBar cannot be started again once stopped.
+        if (!phase) bar.start(Math.max(1, Math.round(p.total * scale)), 0, fields)
+        else bar.setTotal(Math.max(1, Math.round(p.total * scale)))
         phase = p.phase
-        bar.start(Math.max(1, Math.round(p.total * scale)), Math.round(p.done * scale), fields)
-      } else bar.update(Math.round(p.done * scale), fields)
+      }
+      bar.update(Math.round(p.done * scale), fields)
     })
     const onSigint = () => { process.stderr.write('\nCancelling the import…\n'); core.datasetService.cancel(job.jobId) }
     process.on('SIGINT', onSigint)
