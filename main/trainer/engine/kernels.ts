@@ -6,10 +6,9 @@
  *   3. portable  — plain TypeScript (always there; the reference the others are tested against).
  * and decides how many threads it may use. Called once per trainer process; the answer is cached.
  *
- * Threads: STUDIO_TRAINER_THREADS (set by whoever starts several trainers at once, e.g. the HPO
- * coordinator: cores ÷ concurrent trials, see threadsForConcurrency) wins over the caller's
- * setting, which wins over "all cores". A process never uses more threads than the machine has
- * cores, so N trainers × T threads stays ≤ cores when T comes from threadsForConcurrency.
+ * Threads: the run's setting (RunConfig.threads), capped by STUDIO_TRAINER_THREADS (the trainer
+ * host sets it to cores ÷ live trainers, see trainerHost.ts and threads.ts) and by the cores; so
+ * N trainers × their threads stays ≤ cores.
  */
 import { loadNativeAddon, type NativeAddon } from '../native/loader'
 import type { Kernels } from './kernelTypes'
@@ -28,12 +27,17 @@ export interface KernelChoice {
 
 export { coreCount, threadsForConcurrency } from './threads'
 
-/** Thread count for this process: env STUDIO_TRAINER_THREADS, else `requested`, else all cores; clamped to the cores. */
+/**
+ * Thread count for this process: the run's setting (`requested`) capped by the budget the host
+ * gave this trainer (STUDIO_TRAINER_THREADS: its share of the cores when several trainers run) and
+ * by the cores; all cores within the budget when the run does not say.
+ */
 export function resolveThreads(requested?: number): number {
   const cores = coreCount()
   const env = Number(process.env[THREADS_ENV])
-  const want = Number.isInteger(env) && env > 0 ? env : requested !== undefined && requested > 0 ? Math.floor(requested) : cores
-  return Math.max(1, Math.min(want, cores))
+  const budget = Number.isInteger(env) && env > 0 ? Math.min(env, cores) : cores
+  const want = requested !== undefined && requested > 0 ? Math.floor(requested) : budget
+  return Math.max(1, Math.min(want, budget))
 }
 
 function wrapNative(addon: NativeAddon): Kernels {

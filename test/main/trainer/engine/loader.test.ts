@@ -3,6 +3,7 @@
  * STUDIO_NATIVE_PATH give the portable path with the reason said, and training still works.
  */
 import { existsSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
 import { afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -118,7 +119,10 @@ describe('threads', () => {
     expect(resolveThreads(4)).toBe(1)
     process.env['STUDIO_TRAINER_THREADS'] = '999'
     expect(resolveThreads()).toBeLessThanOrEqual(64)
+    process.env['STUDIO_TRAINER_THREADS'] = '2'
+    expect(resolveThreads(1)).toBe(1) // the run may ask for fewer than its budget
     delete process.env['STUDIO_TRAINER_THREADS']
     expect(resolveThreads(1)).toBe(1)
+    expect(resolveThreads()).toBe(os.availableParallelism())
   })
 })
