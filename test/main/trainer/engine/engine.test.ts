@@ -124,6 +124,46 @@ describe('a fixed-seed run follows model.fit', () => {
   }
 })
 
+describe('other templates and losses follow model.fit too', () => {
+  it('regression (mean squared error, linear head) and logreg on image input (flatten first)', async () => {
+    // Regression: mlp with a linear 1-unit head, targets a smooth function of the input.
+    const n = 96
+    const x = randomArray(n * 6, 41)
+    const y = new Float32Array(n)
+    for (let i = 0; i < n; i++) y[i] = Math.sin(x[i * 6]! * 2) + 0.5 * x[i * 6 + 1]!
+    const cases: { model: () => tf.Sequential; x: Float32Array; y: Float32Array; xShape: number[]; yCols: number }[] = [
+      {
+        model: () => buildCompiledModel({ model: { template: 'mlp', hidden: [16], activation: 'tanh' }, optimizer: 'adam', learningRate: 0.01, seed: 3 },
+          { inputShape: [6], numClasses: 0, task: 'regression' }).model,
+        x, y, xShape: [6], yCols: 1
+      },
+      (() => {
+        const d = data(64, [5, 4, 2], 3, 17)
+        return {
+          model: () => buildCompiledModel({ model: { template: 'logreg' }, optimizer: 'momentum', learningRate: 0.05, seed: 3 },
+            { inputShape: [5, 4, 2], numClasses: 3, task: 'classification' }).model,
+          x: d.x, y: d.y, xShape: [5, 4, 2], yCols: 3
+        }
+      })()
+    ]
+    for (const c of cases) {
+      const ref = c.model()
+      const count = c.y.length / c.yCols
+      const xs = tf.tensor(c.x, [count, ...c.xShape])
+      const ys = tf.tensor2d(c.y, [count, c.yCols])
+      const refLoss: number[] = []
+      for (let e = 0; e < 3; e++) refLoss.push((await ref.fit(xs, ys, { batchSize: 16, epochs: 1, shuffle: false, verbose: 0 })).history['loss']![0] as number)
+      const model = c.model()
+      const eng = FastEngine.create(model, { batchSize: 16, kernels: chooseKernels({ prefer: KINDS[0], threads: 1 }).kernels })
+      for (let e = 0; e < 3; e++) {
+        const l = (await fitEpoch(eng, c.x, c.y, count, null, 0)).loss
+        expect(Math.abs(l - refLoss[e]!) / refLoss[e]!, `${model.layers.map((l) => l.getClassName()).join('>')} epoch ${e + 1}`).toBeLessThan(1e-4)
+      }
+      tf.dispose([xs, ys]); ref.dispose(); model.dispose()
+    }
+  })
+})
+
 describe('engine choice', () => {
   it('falls back to model.fit, saying why, for layers it does not run', () => {
     const m = tf.sequential({ layers: [tf.layers.dense({ inputShape: [4], units: 3 }), tf.layers.batchNormalization(), tf.layers.dense({ units: 2, activation: 'softmax' })] })
