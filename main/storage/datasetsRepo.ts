@@ -75,7 +75,7 @@ export class DatasetsRepo {
     return (this.db.prepare(`
       SELECT * FROM datasets d
       WHERE d.deleted_at IS NULL AND NOT EXISTS (
-        SELECT 1 FROM datasets n WHERE n.family_id = d.family_id AND n.version > d.version AND n.deleted_at IS NULL)
+        SELECT 1 FROM datasets n WHERE COALESCE(n.family_id, n.id) = COALESCE(d.family_id, d.id) AND n.version > d.version AND n.deleted_at IS NULL)
       ORDER BY is_sample DESC, created_at DESC, name`).all() as Row[]).map(fromRow)
   }
 
