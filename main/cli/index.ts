@@ -175,9 +175,10 @@ async function datasets(argv: string[]): Promise<number> {
   await withCore(v['data-dir'] as string | undefined, (core) => {
     const list = core.datasets.list()
     if (v.json) { out(`${JSON.stringify(list, null, 2)}\n`); return }
-    out(`${'ID'.padEnd(12)}${'NAME'.padEnd(24)}${'SHAPE'.padEnd(14)}${'CLASSES'.padEnd(9)}${'TRAIN'.padEnd(8)}VAL\n`)
+    const w = Math.max(12, ...list.map((d) => d.id.length + 2))
+    out(`${'ID'.padEnd(w)}${'NAME'.padEnd(24)}${'FORMAT'.padEnd(8)}${'SHAPE'.padEnd(14)}${'CLASSES'.padEnd(9)}${'TRAIN'.padEnd(8)}${'VAL'.padEnd(8)}TEST\n`)
     for (const d of list) {
-      out(`${d.id.padEnd(12)}${d.name.slice(0, 23).padEnd(24)}${d.inputShape.join('×').padEnd(14)}${String(d.numClasses).padEnd(9)}${String(d.trainSize).padEnd(8)}${d.valSize}\n`)
+      out(`${d.id.padEnd(w)}${d.name.slice(0, 23).padEnd(24)}${(d.format ?? 'sample').padEnd(8)}${d.inputShape.join('×').padEnd(14)}${String(d.numClasses).padEnd(9)}${String(d.trainSize).padEnd(8)}${String(d.valSize).padEnd(8)}${d.testSize ?? 0}\n`)
     }
   })
   return 0
