@@ -175,6 +175,30 @@ describe('engine choice', () => {
     m.dispose()
   })
 
+  it('trains a model with Dropout and an Activation layer; inference matches TF.js (dropout off)', async () => {
+    const m = tf.sequential({ layers: [
+      tf.layers.dense({ inputShape: [7], units: 12, activation: 'relu', kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }) }),
+      tf.layers.dropout({ rate: 0.3 }),
+      tf.layers.dense({ units: 3, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+      tf.layers.activation({ activation: 'softmax' })
+    ] })
+    m.compile({ optimizer: tf.train.adam(0.01), loss: 'categoricalCrossentropy', metrics: ['acc'] })
+    const d = data(40, [7], 3, 8)
+    const c = chooseEngine(m, { batchSize: 16, threads: 1, prefer: KINDS[0] })
+    expect(c.engine, c.description).not.toBeNull()
+    const first = (await fitEpoch(c.engine!, d.x, d.y, d.n, null, 0)).loss
+    let last = first
+    for (let e = 0; e < 20; e++) last = (await fitEpoch(c.engine!, d.x, d.y, d.n, null, 0)).loss
+    expect(last).toBeLessThan(first)
+    c.engine!.syncToModel()
+    const ev = m.evaluate(tf.tensor2d(d.x, [d.n, 7]), tf.tensor2d(d.y, [d.n, 3])) as tf.Scalar[]
+    const mine = c.engine!.evaluate(d.x, d.y, d.n)
+    expect(Math.abs(ev[0]!.dataSync()[0]! - mine.loss)).toBeLessThan(1e-4)
+    expect(Math.abs(ev[1]!.dataSync()[0]! - mine.acc)).toBeLessThan(1e-6)
+    tf.dispose(ev)
+    m.dispose()
+  })
+
   it('stops within a batch of shouldStop and reports the partial epoch', async () => {
     const d = data(200, [8], 3, 5)
     const model = build(MLP, d, 'adam', 0.01)
