@@ -349,13 +349,18 @@ export class FastEngine {
           const rows = n * s.rowsPerImage
           K.im2col(x, s.geom, s.cols)
           K.sgemm(false, false, rows, s.filters, s.patch, 1, s.cols, 0, s.patch, s.w.value, 0, s.filters, 0, y, 0, s.filters)
-          K.biasAct(y, s.b ? s.b.value : null, rows, s.filters, s.act, s.alpha)
+          if (!this.poolAppliesAct(i + 1)) K.biasAct(y, s.b ? s.b.value : null, rows, s.filters, s.act, s.alpha)
           break
         }
-        case 'pool':
+        case 'pool': {
           s.geom[0] = n
           K.maxPoolForward(x, s.geom, y, s.argmax)
+          if (this.poolAppliesAct(i)) {
+            const p = this.steps[i - 1] as ConvStep
+            K.biasAct(y, p.b ? p.b.value : null, n * s.geom[12]! * s.geom[13]!, s.geom[3]!, p.act, p.alpha)
+          }
           break
+        }
         case 'act': {
           const len = n * (y.length / this.batchSize)
           y.set(x.subarray(0, len))
@@ -438,6 +443,18 @@ export class FastEngine {
           break
       }
     }
+  }
+
+  /**
+   * Whether max pool step `i` applies the preceding conv's bias and activation to its (4× smaller)
+   * output instead of the conv doing it to its whole output: max over a window commutes with a
+   * per-channel bias and a non-decreasing activation (relu, linear), and the first maximum stays
+   * the first maximum, so values, argmax and gradients are those of bias → relu → pool.
+   */
+  private poolAppliesAct(i: number): boolean {
+    const s = this.steps[i]
+    const p = this.steps[i - 1]
+    return s?.kind === 'pool' && p?.kind === 'conv' && (p.act === ACT.relu || p.act === ACT.linear)
   }
 
   /**
