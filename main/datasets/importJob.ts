@@ -169,7 +169,9 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
   const seed = opts.seed ?? DEFAULT_SEED
   const d = await detect(req.input, opts.format)
   const name = opts.name ?? suggestName(req.input)
-  const allFiles = d.format === 'images' ? listImageFolders(d.dirs).files : d.files
+  // Listed once: the hash and the decoder share it (10k+ file records are worth not repeating).
+  const imageListing = d.format === 'images' ? listImageFolders(d.dirs) : null
+  const allFiles = imageListing ? imageListing.files : d.files
   const total = allFiles.reduce((a, f) => a + f.bytes, 0)
   const hashTick = meter.start('hashing', total, 'bytes')
   const key = await sourceKey(d, allFiles, opts, hashTick)
@@ -363,7 +365,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
     }
     case 'images': {
       const info = await inspect(req.input, opts)
-      const listing = listImageFolders(d.dirs)
+      const listing = imageListing!
       const w = opts.image?.width ?? info.images!.defaultWidth
       const h = opts.image?.height ?? info.images!.defaultHeight
       const mode = opts.image?.colorMode ?? info.images!.colorMode
