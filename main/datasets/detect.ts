@@ -168,7 +168,14 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         inputShape: shape ? (shape.length === 2 ? [...shape, 1] : shape) : null,
         classNames: Array.from({ length: classes }, (_, i) => String(i)), proposedTarget: null, proposedTask: 'classification',
         officialSplit: splits.has('train') && splits.has('test'),
-        warnings: images.length !== labels.length ? ['Images and labels files do not pair up; drop one labels file per images file.'] : []
+        warnings: [
+          ...(images.length !== labels.length ? ['Images and labels files do not pair up; drop one labels file per images file.'] : []),
+          // Counts that disagree fail the import; say so before the person presses Import.
+          ...images.flatMap((im) => {
+            const l = labels.find((x) => splitFromName(x.f.name) === splitFromName(im.f.name))
+            return l && l.shape[0] !== im.shape[0] ? [`${im.f.name} has ${im.shape[0]} images but ${l.f.name} has ${l.shape[0]} labels; the import will stop on this.`] : []
+          })
+        ]
       }
     }
     case 'cifar': {

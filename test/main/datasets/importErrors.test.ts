@@ -89,6 +89,8 @@ describe('bad input', () => {
     const e = await expectError(out, inputOf(...files))
     expect(e.code).toBe('count_mismatch')
     expect(e.message).toBe('train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; they must match one to one.')
+    const { inspect } = await import('../../../main/datasets/detect')
+    expect((await inspect(inputOf(...files))).warnings).toContain('train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; the import will stop on this.')
   })
 
   it('mismatched feature and label counts in NumPy arrays', async () => {
