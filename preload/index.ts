@@ -3,7 +3,7 @@
  * IPC. Only the contract's channels pass; raw ipcRenderer is never exposed. Runs sandboxed, so it
  * imports nothing but electron and the contract's constants (bundled in).
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import { EVENT_CHANNELS, REQUEST_CHANNELS, type StudioBridge } from './contract/channels'
 
 const requests: ReadonlySet<string> = new Set(REQUEST_CHANNELS)
@@ -21,6 +21,11 @@ const bridge: StudioBridge = {
     const wrapped = (_e: IpcRendererEvent, payload: unknown) => listener(payload as never)
     ipcRenderer.on(event, wrapped)
     return () => { ipcRenderer.removeListener(event, wrapped) }
+  },
+  // Drag-and-drop and <input type=file> give the page File objects without paths (contextIsolation
+  // hides File.path); the import needs the real path so main reads the file in place, not a copy.
+  pathForFile(file) {
+    try { return webUtils.getPathForFile(file) } catch { return '' }
   }
 }
 

@@ -123,4 +123,6 @@ export interface Disposable { dispose(): void }
 export interface StudioBridge {
   invoke<C extends RequestChannel>(channel: C, args: ArgsOf<C>): Promise<Envelope<ResultOf<C>>>
   on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void
+  /** Electron only: the absolute path of a dropped or picked File (webUtils.getPathForFile); '' when it has none. */
+  pathForFile?(file: File): string
 }
