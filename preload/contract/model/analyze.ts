@@ -105,6 +105,8 @@ function regularizerProblem(kind: string, p: Record<string, unknown>): string | 
 
 /** Suggests a Reshape that turns a flat vector into an image, when one is obvious. */
 function imageReshapeHint(shape: number[]): string {
+  // A grayscale image without its channel axis.
+  if (shape.length === 2) return ` or add a Reshape to [${shape[0]}, ${shape[1]}, 1] before it`
   if (shape.length !== 1) return ''
   const n = shape[0]!
   for (const c of [1, 3]) {
@@ -449,7 +451,8 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
   for (const n of byId.values()) {
     if (n.kind !== 'Input' && !fromInput.has(n.id) && (n.inputs?.length ?? 0) > 0 && !nodeErr.has(n.id)) {
       add(n.id, 'disconnected', `"${n.id}" is not connected to the Input; connect its branch to the model or delete it.`)
-    } else if (outputs.length > 0 && !toOutput.has(n.id) && !nodeErr.has(n.id)) {
+    } else if (toOutput.size > 0 && !toOutput.has(n.id) && !nodeErr.has(n.id)) {
+      // (With no valid output everything would be a dead end; the missing output is the one error then.)
       add(n.id, 'dead-end', `"${n.id}" does not lead to any output; connect it to the layers below or delete it.`)
     }
   }

@@ -341,6 +341,9 @@ export function importKerasModel(json: unknown): KerasImport {
   const node = (id: string, kind: LayerKind, inputs: string[], params: Record<string, unknown> | undefined): void => {
     nodes.push({ id, kind, inputs, ...(params ? { params } : {}) } as GraphNode)
   }
+  if (cls !== 'Sequential' && cls !== 'Model' && cls !== 'Functional') {
+    throw new KerasImportError(`model class ${JSON.stringify(cls)} is not supported; export a Sequential or Functional model`)
+  }
   const cfg = topo.config
   const layerList = (Array.isArray(cfg) ? cfg : isObj(cfg) ? cfg.layers : undefined)
   if (!Array.isArray(layerList)) throw new KerasImportError(`${cls} topology has no config.layers`)
