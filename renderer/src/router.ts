@@ -11,12 +11,16 @@ import RunsView from './views/RunsView.vue'
 import RunView from './views/RunView.vue'
 import CompareView from './views/CompareView.vue'
 import SettingsView from './views/SettingsView.vue'
+import DatasetsView from './views/DatasetsView.vue'
+import DatasetView from './views/DatasetView.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
   routes: [
     { path: '/', name: 'home', component: HomeView },
     { path: '/new', name: 'new', component: NewRunView },
+    { path: '/datasets', name: 'datasets', component: DatasetsView },
+    { path: '/datasets/:id', name: 'dataset', component: DatasetView, props: true },
     { path: '/runs', name: 'runs', component: RunsView },
     { path: '/runs/:id', name: 'run', component: RunView, props: true },
     { path: '/compare', name: 'compare', component: CompareView },

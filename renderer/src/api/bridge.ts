@@ -90,3 +90,28 @@ export function isMissingToken(): boolean {
   if (window.studio) return false
   try { return !sessionStorage.getItem(TOKEN_KEY) } catch { return true }
 }
+
+/**
+ * Electron only: the absolute path of a dropped or picked File, through the preload's
+ * webUtils.getPathForFile. null in browser mode (a page cannot see paths: upload instead) or
+ * when the File has no path (e.g. one made by a script).
+ */
+export function pathForFile(file: File): string | null {
+  const studio = window.studio
+  if (!studio?.pathForFile) return null
+  const p = studio.pathForFile(file)
+  return p ? p : null
+}
+
+/** Whether imports go by path (Electron) or by upload (browser mode). */
+export function importsByPath(): boolean {
+  return Boolean(window.studio?.pathForFile)
+}
+
+/** Browser mode: where POST /upload goes and the token it needs; null in Electron. */
+export function uploadTarget(): { base: string; token: string } | null {
+  if (window.studio) return null
+  let token = ''
+  try { token = sessionStorage.getItem(TOKEN_KEY) ?? '' } catch { /* storage disabled */ }
+  return { base: window.location.origin, token }
+}

@@ -90,6 +90,7 @@ export function useShortcut(combos: string | string[], handler: Handler): void {
 /** The list shown by "?": combo keys (for <kbd>) and an i18n key for the description. */
 export const SHORTCUT_LIST: readonly { keys: string[][]; label: string }[] = [
   { keys: [['g', 'h']], label: 'shortcuts.goHome' },
+  { keys: [['g', 'd']], label: 'shortcuts.goDatasets' },
   { keys: [['g', 'r']], label: 'shortcuts.goRuns' },
   { keys: [['g', 'c']], label: 'shortcuts.goCompare' },
   { keys: [['g', 's']], label: 'shortcuts.goSettings' },

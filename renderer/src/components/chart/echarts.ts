@@ -4,15 +4,15 @@
  * theme change.
  */
 import * as echarts from 'echarts/core'
-import { LineChart } from 'echarts/charts'
+import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, LegendComponent,
-  ToolboxComponent, TooltipComponent
+  ToolboxComponent, TooltipComponent, VisualMapComponent
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
-  LineChart, GridComponent, TooltipComponent, LegendComponent, ToolboxComponent,
+  LineChart, BarChart, ScatterChart, HeatmapChart, VisualMapComponent, GridComponent, TooltipComponent, LegendComponent, ToolboxComponent,
   DataZoomInsideComponent, DataZoomSliderComponent, CanvasRenderer
 ])
 
@@ -39,6 +39,13 @@ function theme(dark: boolean): object {
       borderColor: axis,
       textStyle: { color: text }
     },
+    categoryAxis: {
+      axisLine: { show: true, lineStyle: { color: axis } },
+      axisTick: { lineStyle: { color: axis } },
+      axisLabel: { color: muted },
+      splitLine: { lineStyle: { color: line } }
+    },
+    visualMap: { textStyle: { color: muted } },
     valueAxis: {
       axisLine: { show: true, lineStyle: { color: axis } },
       axisTick: { lineStyle: { color: axis } },
