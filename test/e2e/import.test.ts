@@ -118,7 +118,10 @@ describe('import in browser mode', () => {
     await page.getByTestId('dataset-row-239').locator('.cell.num').first().waitFor({ timeout: 30_000 })
     await page.getByTestId('dataset-table').evaluate((el) => { el.scrollTop = 0 })
     await page.getByTestId('dataset-row-0').waitFor()
-    await page.screenshot({ path: path.join(shots, 'dataset-table-en-light.png'), fullPage: true })
+    await page.screenshot({ path: path.join(shots, 'dataset-table-en-light.png') })
+    // The page scrolls inside <main>: scroll it to show the column summaries and the heat map.
+    await page.locator('#main').evaluate((el) => { el.scrollTop = el.scrollHeight })
+    await page.screenshot({ path: path.join(shots, 'dataset-columns-en-light.png') })
 
     // Korean, dark: the same pages.
     await setPrefs('ko', 'dark')
@@ -153,6 +156,7 @@ describe('import in browser mode', () => {
   it('shows a typed import error with its line for a ragged CSV, in English', async () => {
     await setPrefs('en', 'dark')
     await page.goto(serve.url.replace(/\/\?token=.*$/, '/#/datasets'))
+    await page.reload()
     await page.getByTestId('import-button').waitFor({ timeout: 30_000 })
     const rows = ['a,b,label']
     for (let i = 0; i < 50; i++) rows.push(i === 30 ? '1,2,3,4' : `${i},${i * 2},${i % 2 ? 'x' : 'y'}`)
@@ -172,6 +176,24 @@ describe('import in browser mode', () => {
     expect(text).toMatch(/32|line/i)
     await page.screenshot({ path: path.join(shots, 'import-error-en-dark.png') })
     await page.getByTestId('import-dismiss').click()
+    expect(pageErrors).toEqual([])
+  }, 120_000)
+
+  it('shows an image dataset as a virtualized thumbnail grid with a larger view', async () => {
+    await page.goto(serve.url.replace(/\/\?token=.*$/, '/#/datasets/digits?tab=images'))
+    await page.getByTestId('image-grid').waitFor({ timeout: 30_000 })
+    await page.getByTestId('image-0').locator('img').waitFor({ timeout: 30_000 })
+    expect(Number(await page.getByTestId('image-grid').getAttribute('data-total'))).toBe(3000)
+    expect(await page.locator('[data-testid^="image-"] img').count()).toBeLessThan(400)
+    await page.getByTestId('image-class').selectOption({ index: 4 }) // class "3"
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="image-grid"]')?.getAttribute('data-total')) < 3000, null, { timeout: 30_000 })
+    await page.getByTestId('image-0').locator('img').waitFor({ timeout: 30_000 })
+    await page.getByTestId('image-0').click()
+    await page.getByTestId('image-large').waitFor()
+    expect(await page.getByTestId('image-large').textContent()).toContain('3')
+    await page.screenshot({ path: path.join(shots, 'dataset-images-en-dark.png') })
+    await page.keyboard.press('Escape')
+    expect(await page.getByTestId('image-large').count()).toBe(0)
     expect(pageErrors).toEqual([])
   }, 120_000)
 })

@@ -42,7 +42,7 @@ export function categoriesOption(col: ColumnSummary, c: ChartColors, countLabel:
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: { type: 'value', minInterval: 1, axisLabel: { fontSize: 10 } },
     yAxis: { type: 'category', inverse: true, data: cats.map((x) => x.value), axisLabel: { fontSize: 11, width: 110, overflow: 'truncate' } },
-    series: [{ type: 'bar', name: countLabel, data: cats.map((x) => x.count), itemStyle: { color: c.palette[1] } }]
+    series: [{ type: 'bar', name: countLabel, data: cats.map((x) => x.count), barMaxWidth: 22, itemStyle: { color: c.palette[1] } }]
   }
 }
 
@@ -58,7 +58,7 @@ export function classDistributionOption(
     tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
     xAxis: { type: 'category', data: dist.classNames, axisLabel: { rotate, interval: dist.classNames.length > 40 ? 'auto' : 0, fontSize: 11 } },
     yAxis: { type: 'value', minInterval: 1 },
-    series: splits.map((s, i) => ({ type: 'bar', name: splitLabels[s], data: dist[s], itemStyle: { color: c.palette[i] } }))
+    series: splits.map((s, i) => ({ type: 'bar', name: splitLabels[s], data: dist[s], barMaxWidth: 36, itemStyle: { color: c.palette[i] } }))
   }
 }
 

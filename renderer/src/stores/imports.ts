@@ -45,6 +45,8 @@ export const useImports = defineStore('imports', () => {
   const jobs = shallowRef<Map<string, JobView>>(new Map())
   /** Ends that arrived before `datasets:import` answered with their job id. */
   const earlyEnds = new Map<string, ImportEnd>()
+  /** The name the person gave in the dialog (for the toast). */
+  let importName = ''
   let uploadAbort: AbortController | null = null
   let subscribed = false
   /** Called with the new dataset's id when the dialog's own import succeeds (the view navigates). */
@@ -159,7 +161,7 @@ export const useImports = defineStore('imports', () => {
     if (e.ok && e.datasetId) {
       stage.value = 'done'
       void useDatasets().load()
-      const name = inspect.value?.suggestedName ?? label.value
+      const name = importName || inspect.value?.suggestedName || label.value
       useToasts().info(e.reused ? t('import.reusedToast', { name }) : t('import.doneToast', { name }))
       onImported?.(e.datasetId)
     } else if (e.error?.code === 'cancelled') {
@@ -179,6 +181,7 @@ export const useImports = defineStore('imports', () => {
     if (!source.value || stage.value === 'importing') return
     failure.value = null
     end.value = null
+    importName = options.name ?? ''
     stage.value = 'importing'
     try {
       const { jobId: id } = await api.call('datasets:import', { ...source.value, options })
