@@ -245,8 +245,7 @@ function applyNode(n: GraphNode, ins: tf.SymbolicTensor[], h: Helpers): tf.Symbo
         kernelInitializer: h.glorot(), recurrentInitializer: h.orthogonal(name),
         kernelRegularizer: regularizer(q.kernelRegularizer), recurrentRegularizer: regularizer(q.recurrentRegularizer), biasRegularizer: regularizer(q.biasRegularizer)
       }
-      const y = on(n.kind === 'LSTM' ? tf.layers.lstm({ ...args, unitForgetBias: q.unitForgetBias }) : tf.layers.gru(args))
-      return h.activate(name, q.activation, y)
+      return on(n.kind === 'LSTM' ? tf.layers.lstm({ ...args, unitForgetBias: q.unitForgetBias }) : tf.layers.gru(args))
     }
     case 'Add':
       return on(tf.layers.add({ name }), ins)

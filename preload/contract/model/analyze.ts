@@ -279,6 +279,8 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const q = resolveParams(node)
       const bad = badInt(kind, 'units', q.units)
       if (bad) return fail('bad-param', bad)
+      // leakyRelu exists in TF.js only as a layer, which cannot run inside the recurrent cell.
+      if (q.activation === 'leakyRelu') return fail('bad-param', `${kind} cannot use leakyRelu inside its cell; pick tanh (the usual choice) or relu, and add an Activation layer after it if needed.`)
       const r = needRank(2, 'steps×features', rank === 1 ? 'put an Embedding before it for token ids, or a Reshape to [steps, 1] for a numeric series' : 'use a sequence input, or a Reshape to [steps, features]')
       if (r) return r
       const [steps, inDim] = x as [number, number]

@@ -207,6 +207,9 @@ describe('analyzeGraph: every invalid case names the node and the fix', () => {
     const text: GraphDatasetInfo = { inputShape: [20], task: 'classification', numClasses: 2, vocabularySize: 5000 }
     const small = analyzeGraph(graphSpec([input([20]), node('e', 'Embedding', ['in'], { inputDim: 1000, outputDim: 8 }), node('g', 'GlobalAveragePooling1D', ['e']), head('g', 2)], ['out']), text)
     expect(onlyError(small)).toMatchObject({ nodeId: 'e', code: 'vocabulary', message: "the dataset's token ids go up to 4999 but inputDim is 1000; set inputDim to at least 5000." })
+    const leakyCell = analyzeGraph(graphSpec([input([5, 2]), node('l', 'GRU', ['in'], { activation: 'leakyRelu' }), head('l', 3)], ['out']), { ...flat, inputShape: [5, 2] })
+    expect(onlyError(leakyCell)).toMatchObject({ nodeId: 'l', code: 'bad-param' })
+    expect(onlyError(leakyCell).message).toMatch(/cannot use leakyRelu inside its cell; pick tanh/)
     const lstmOnIds = analyzeGraph(graphSpec([input([20]), node('l', 'LSTM', ['in']), head('l', 2)], ['out']), text)
     expect(onlyError(lstmOnIds).message).toMatch(/put an Embedding before it/)
     expect(analyzeGraph({ format: 'other', nodes: [], outputs: [] } as unknown as GraphSpec).errors[0]!.code).toBe('format')
