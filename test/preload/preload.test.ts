@@ -13,6 +13,9 @@ const fake = vi.hoisted(() => {
         invoke: vi.fn(async (channel: string, args: unknown) => ({ ok: true, value: { channel, args } })),
         on: (c: string, l: (...a: unknown[]) => void) => { if (!listeners.has(c)) listeners.set(c, new Set()); listeners.get(c)!.add(l) },
         removeListener: (c: string, l: (...a: unknown[]) => void) => { listeners.get(c)?.delete(l) }
+      },
+      webUtils: {
+        getPathForFile: (f: { name: string }) => { if (f.name === 'boom') throw new Error('not a file'); return `/home/u/${f.name}` }
       }
     }
   }
@@ -25,7 +28,12 @@ describe('preload', async () => {
 
   it('exposes exactly one object, window.studio', () => {
     expect(Object.keys(fake.exposed)).toEqual(['studio'])
-    expect(Object.keys(studio).sort()).toEqual(['invoke', 'on'])
+    expect(Object.keys(studio).sort()).toEqual(['invoke', 'on', 'pathForFile'])
+  })
+
+  it('pathForFile gives the real path of a dropped file, and an empty string when there is none', () => {
+    expect(studio.pathForFile!({ name: 'iris.csv' } as File)).toBe('/home/u/iris.csv')
+    expect(studio.pathForFile!({ name: 'boom' } as File)).toBe('')
   })
 
   it('forwards contract channels and refuses anything else without touching IPC', async () => {

@@ -21,7 +21,7 @@ describe('backend selection', () => {
     expect(info.name).toBe('wasm')
     expect(info.device).toMatch(/WebAssembly/)
     expect(info.fallbackReason).toMatch(/npm install @tensorflow\/tfjs-node-gpu/)
-    expect(info.fallbackReason).toMatch(/CUDA 11\.8/)
+    expect(info.fallbackReason).toMatch(/CUDA 11\.2 and cuDNN 8\.1/)
     expect(info.fallbackReason).toMatch(/npm install @tensorflow\/tfjs-node`/)
     expect(probeBackend('cpu')).toEqual({ name: 'cpu', device: expect.any(String) })
     expect(probeBackend('tensorflow').name).toBe('wasm')
