@@ -170,6 +170,9 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     let stopped = false
 
     for (let epoch = 1; epoch <= config.epochs; epoch++) {
+      // Short epochs (spirals, XOR) never reach the engine's in-epoch yield and the checkpoint write
+      // is synchronous, so give IPC (a `stop`) one turn of the event loop per epoch as well.
+      await new Promise<void>((resolve) => setImmediate(resolve))
       if (hooks.signal?.aborted) { stopped = true; break }
       cb.epoch = epoch
       // A fresh seeded permutation per epoch: reproducible, unlike fit's Math.random shuffle.
