@@ -1,4 +1,5 @@
 /** English UI strings. Keep keys in sync with ko.ts (a unit test checks they match). */
+import runEval from './runEval.en'
 export default {
   app: { title: 'Training Studio', skipToContent: 'Skip to content' },
   nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', shortcuts: 'Keyboard shortcuts' },
@@ -6,7 +7,7 @@ export default {
     loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', close: 'Close', dismiss: 'Dismiss',
     none: '—', yes: 'Yes', no: 'No', refresh: 'Refresh', back: 'Back'
   },
-  status: { queued: 'Queued', running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed' },
+  status: { queued: 'Queued', running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', paused: 'Paused', diverged: 'Diverged' },
   connection: {
     connecting: 'Connecting to the studio server…',
     lost: 'Disconnected from the studio server. Reconnecting in {seconds} s…',
@@ -443,5 +444,6 @@ export default {
     prev: 'Previous image',
     next: 'Next image'
   },
+  runEval,
   toast: { runStarted: 'Started {name}.', runStopped: 'Stopped {name}.' }
 }

@@ -1,5 +1,6 @@
 /** 한국어 UI 문자열. en.ts와 키가 같아야 합니다(단위 테스트가 확인합니다). */
 import type en from './en'
+import runEval from './runEval.ko'
 
 const ko: typeof en = {
   app: { title: 'Training Studio', skipToContent: '본문으로 건너뛰기' },
@@ -8,7 +9,7 @@ const ko: typeof en = {
     loading: '불러오는 중…', retry: '다시 시도', cancel: '취소', close: '닫기', dismiss: '닫기',
     none: '—', yes: '예', no: '아니요', refresh: '새로 고침', back: '뒤로'
   },
-  status: { queued: '대기 중', running: '실행 중', completed: '완료', stopped: '중지됨', failed: '실패' },
+  status: { queued: '대기 중', running: '실행 중', completed: '완료', stopped: '중지됨', failed: '실패', paused: '일시 정지됨', diverged: '발산' },
   connection: {
     connecting: '스튜디오 서버에 연결하는 중…',
     lost: '스튜디오 서버와 연결이 끊겼습니다. {seconds}초 후 다시 연결합니다…',
@@ -445,6 +446,7 @@ const ko: typeof en = {
     prev: '이전 이미지',
     next: '다음 이미지'
   },
+  runEval,
   toast: { runStarted: '{name} 실행을 시작했습니다.', runStopped: '{name} 실행을 중지했습니다.' }
 }
 
