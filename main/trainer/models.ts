@@ -4,7 +4,11 @@
  * with the same config and backend start from the same weights.
  */
 import * as tf from '@tensorflow/tfjs'
-import type { ModelSpec, Optimizer, RunConfig } from '../../preload/contract/types'
+import type { ModelSpec, Optimizer, OptimizerOptions, RunConfig, RunModel } from '../../preload/contract/types'
+import { isGraphModel } from '../../preload/contract/types'
+import { TOOLBOX_DEFAULTS } from '../../preload/contract/toolbox'
+import type { GraphSpec } from '../../preload/contract/model'
+import { buildGraphModel } from './graph/buildGraphModel'
 import type { CacheHeader } from '../datasets/cache'
 
 /** What a template needs to know about the data. */
@@ -104,13 +108,50 @@ export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): 
   return model
 }
 
-/** Creates the optimizer for `name` with learning rate `lr` (momentum uses 0.9). */
-export function createOptimizer(name: Optimizer, lr: number): tf.Optimizer {
+/**
+ * AdamW (Loshchilov & Hutter): Adam plus decoupled weight decay, w ← w − lr·wd·w before the Adam
+ * step, on every variable it updates (Keras's AdamW default). TF.js has no AdamW; this subclass
+ * keeps Adam's slots, so getWeights/setWeights (checkpoints) work unchanged.
+ */
+export class AdamWOptimizer extends tf.AdamOptimizer {
+  static override get className(): string { return 'AdamW' }
+  constructor(learningRate: number, beta1: number, beta2: number, epsilon: number, readonly weightDecay: number) {
+    super(learningRate, beta1, beta2, epsilon)
+  }
+
+  override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients)
+    const factor = 1 - this.learningRate * this.weightDecay
+    tf.tidy(() => {
+      for (const name of names) {
+        const v = tf.engine().registeredVariables[name]
+        if (v) v.assign(tf.mul(v, factor))
+      }
+    })
+    super.applyGradients(variableGradients)
+  }
+
+  override getConfig(): tf.serialization.ConfigDict {
+    return { ...super.getConfig(), weightDecay: this.weightDecay }
+  }
+}
+
+/**
+ * Creates the optimizer for `name` with learning rate `lr` and the run's options (defaults:
+ * preload/contract/toolbox.ts). The legacy `momentum` is SGD with momentum 0.9; `sgd` with
+ * options.momentum > 0 is tf.train.momentum (Nesterov when options.nesterov).
+ */
+export function createOptimizer(name: Optimizer, lr: number, options: OptimizerOptions = {}): tf.Optimizer {
+  const o = { ...TOOLBOX_DEFAULTS.optimizerOptions, ...(name === 'momentum' ? { momentum: 0.9 } : {}), ...definedOnly(options) }
   switch (name) {
-    case 'sgd': return tf.train.sgd(lr)
-    case 'momentum': return tf.train.momentum(lr, 0.9)
-    case 'adam': return tf.train.adam(lr)
-    case 'rmsprop': return tf.train.rmsprop(lr)
+    case 'sgd':
+    case 'momentum':
+      return o.momentum > 0 ? tf.train.momentum(lr, o.momentum, o.nesterov) : tf.train.sgd(lr)
+    // Keras-default epsilon 1e-7 matches TF.js's float32 backend epsilon: adam(lr) gives the same updates.
+    case 'adam': return options.beta1 === undefined && options.beta2 === undefined && options.epsilon === undefined ? tf.train.adam(lr) : tf.train.adam(lr, o.beta1, o.beta2, o.epsilon)
+    case 'adamw': return new AdamWOptimizer(lr, o.beta1, o.beta2, o.epsilon, o.weightDecay)
+    case 'rmsprop': return options.rho === undefined && options.epsilon === undefined && options.momentum === undefined ? tf.train.rmsprop(lr) : tf.train.rmsprop(lr, o.rho, o.momentum, o.epsilon)
+    case 'adagrad': return tf.train.adagrad(lr, o.initialAccumulator)
     default: {
       const never: never = name
       throw new Error(`unknown optimizer ${String(never)}`)
@@ -118,16 +159,49 @@ export function createOptimizer(name: Optimizer, lr: number): tf.Optimizer {
   }
 }
 
+function definedOnly<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {}
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v
+  return out
+}
+
+/**
+ * Sets the learning rate of a TF.js optimizer between steps (LR schedules). SGD/Momentum cache
+ * −lr as a tensor (setLearningRate); Adam, RMSProp and Adagrad read the field at every step.
+ */
+export function setOptimizerLearningRate(opt: tf.Optimizer, lr: number): void {
+  const o = opt as unknown as { learningRate: number; setLearningRate?: (lr: number) => void }
+  if (o.learningRate === lr) return
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr)
+  else o.learningRate = lr
+}
+
+/**
+ * Builds the (uncompiled) model of a run: an issue-2 template or a composed graph (checked by
+ * analyzeGraph; a GraphModelError names the layer when it does not fit the data).
+ */
+export function buildRunModel(model: RunModel, data: ModelDataInfo, seed: number): tf.LayersModel {
+  if (isGraphModel(model)) return buildGraphModel(model.graph as GraphSpec, { inputShape: data.inputShape, task: data.task, numClasses: data.numClasses }, seed).model
+  return buildModel(model, data, seed)
+}
+
+/** The parts of a RunConfig that building and compiling the model reads. */
+export type CompileConfig = Pick<RunConfig, 'model' | 'optimizer' | 'learningRate' | 'seed'> & Partial<Pick<RunConfig, 'optimizerOptions'>>
+
 /**
  * Builds and compiles the model of a run: categorical cross-entropy on one-hot labels with an
  * accuracy metric for classification (the trainer one-hot encodes the int32 class indices once,
  * up front), mean squared error for regression. Returns the model and its trainable parameter count.
+ * The compiled loss is what model.fit and the studio engine use; the toolbox's own losses run in
+ * the trainer's custom loop (toolboxLoop.ts).
  */
-export function buildCompiledModel(config: Pick<RunConfig, 'model' | 'optimizer' | 'learningRate' | 'seed'>, data: ModelDataInfo): { model: tf.Sequential; paramCount: number } {
-  const model = buildModel(config.model, data, config.seed)
+export function buildCompiledModel(config: CompileConfig & { model: ModelSpec }, data: ModelDataInfo): { model: tf.Sequential; paramCount: number }
+export function buildCompiledModel(config: CompileConfig, data: ModelDataInfo): { model: tf.LayersModel; paramCount: number }
+export function buildCompiledModel(config: CompileConfig, data: ModelDataInfo): { model: tf.LayersModel; paramCount: number } {
+  const model = buildRunModel(config.model, data, config.seed)
   const classification = data.task === 'classification'
   model.compile({
-    optimizer: createOptimizer(config.optimizer, config.learningRate),
+    optimizer: createOptimizer(config.optimizer, config.learningRate, config.optimizerOptions),
     loss: classification ? 'categoricalCrossentropy' : 'meanSquaredError',
     metrics: classification ? ['acc'] : []
   })

@@ -5,16 +5,23 @@
  * renderer and the preload import types only.
  */
 import { z } from 'zod'
+import { GraphSpecSchema } from './model/schema'
 
 /** Ids are opaque strings: short, URL-safe, never paths. */
 export const IdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected an id of 1–64 letters, digits, _ or -')
 
-export const OptimizerSchema = z.enum(['sgd', 'momentum', 'adam', 'rmsprop'])
+/**
+ * Optimizers (issue 4). `momentum` is the issue-2 name for SGD with momentum 0.9, still accepted;
+ * new configs say `sgd` with `optimizerOptions.momentum` (and `nesterov`).
+ */
+export const OptimizerSchema = z.enum(['sgd', 'momentum', 'adam', 'adamw', 'rmsprop', 'adagrad'])
 export const ActivationSchema = z.enum(['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear'])
 export const ModelTemplateIdSchema = z.enum(['logreg', 'mlp', 'cnn'])
 export const BackendNameSchema = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
 export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
-export const RunStatusSchema = z.enum(['queued', 'running', 'completed', 'stopped', 'failed'])
+/** `diverged`: the loss became NaN or infinite; the run ended at that step (issue 4). */
+/** `paused`: the trainer process is alive and waits for runs:resume (issue 4). */
+export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'diverged'])
 
 /** What the user composes for issue 2: one of three templates with a few knobs. */
 export const ModelSpecSchema = z.object({
@@ -28,11 +35,126 @@ export const ModelSpecSchema = z.object({
   denseUnits: z.number().int().min(1).max(4096).optional()
 }).strict()
 
+/**
+ * A composed model (issue 4): the composer's graph spec, checked structurally here and by
+ * analyzeGraph before a run starts. `modelId`/`modelVersion` name the saved model version it came
+ * from (absent for an unsaved graph).
+ */
+export const GraphModelSpecSchema = z.object({
+  kind: z.literal('graph'),
+  graph: GraphSpecSchema,
+  modelId: IdSchema.optional(),
+  modelVersion: z.number().int().min(1).optional()
+}).strict()
+
+/** What a run trains: an issue-2 template spec or a composed graph. */
+export const RunModelSchema = z.union([ModelSpecSchema, GraphModelSpecSchema])
+
+// ── training toolbox (issue 4): every field optional; defaults in preload/contract/toolbox.ts ──
+
+/** Optimizer knobs; each applies only to the optimizers that have it (see TOOLBOX_DEFAULTS). */
+export const OptimizerOptionsSchema = z.object({
+  /** sgd: momentum (0 = plain SGD). */
+  momentum: z.number().min(0).max(0.9999).optional(),
+  /** sgd with momentum > 0: Nesterov's variant. */
+  nesterov: z.boolean().optional(),
+  /** adam/adamw. */
+  beta1: z.number().min(0).max(0.9999).optional(),
+  beta2: z.number().min(0).max(0.99999).optional(),
+  /** adam/adamw/rmsprop/adagrad numerical epsilon. */
+  epsilon: z.number().positive().max(1).optional(),
+  /** adamw: decoupled weight decay (w -= lr·weightDecay·w each step). */
+  weightDecay: z.number().min(0).max(1).optional(),
+  /** rmsprop: decay of the squared-gradient average (Keras's rho). */
+  rho: z.number().min(0).max(0.9999).optional(),
+  /** adagrad: initial accumulator value. */
+  initialAccumulator: z.number().min(0).max(10).optional()
+}).strict()
+
+const warmup = {
+  /** Linear warm-up over this many steps (batches) before the schedule proper starts. */
+  warmupSteps: z.number().int().min(0).max(10_000_000).optional(),
+  /** Fraction of the learning rate the warm-up starts from (default 0). */
+  warmupFrom: z.number().min(0).max(1).optional()
+}
+/** Learning-rate schedule over optimizer steps (batches); see main/trainer/evaluation/schedules.ts. */
+export const LrScheduleSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('constant'), ...warmup }).strict(),
+  /** lr·gamma^⌊step/stepSize⌋. */
+  z.object({ kind: z.literal('step'), stepSize: z.number().int().min(1), gamma: z.number().gt(0).max(1), ...warmup }).strict(),
+  /** lr·decayRate^(step/decaySteps), floored exponent with staircase. */
+  z.object({ kind: z.literal('exponential'), decayRate: z.number().gt(0).max(1), decaySteps: z.number().int().min(1), staircase: z.boolean().optional(), ...warmup }).strict(),
+  /** Cosine decay to alpha·lr over decaySteps (default: all the run's steps after warm-up). */
+  z.object({ kind: z.literal('cosine'), decaySteps: z.number().int().min(1).optional(), alpha: z.number().min(0).max(1).optional(), ...warmup }).strict()
+])
+
+/** Loss; `auto` = categorical cross-entropy for classification, MSE for regression. */
+export const LossNameSchema = z.enum(['auto', 'categoricalCrossentropy', 'sparseCategoricalCrossentropy', 'binaryCrossentropy', 'mse', 'mae', 'huber'])
+/** Extra metrics logged per epoch on the val split (`val_<name>`; topK logs `val_top<k>`). */
+export const MetricNameSchema = z.enum(['accuracy', 'topK', 'precision', 'recall', 'f1', 'auc', 'r2'])
+
+/** Image augmentation, applied to the train split only, seeded. */
+export const AugmentationSchema = z.object({
+  flip: z.enum(['none', 'horizontal', 'vertical', 'both']).optional(),
+  /** Random shift, as a fraction of the width/height (0–0.5). */
+  shift: z.number().min(0).max(0.5).optional(),
+  /** Random rotation, up to ± this many degrees. */
+  rotation: z.number().min(0).max(180).optional(),
+  /** Random crop: pad by this many pixels on each side, then crop back to the original size. */
+  crop: z.number().int().min(0).max(64).optional(),
+  /** Gaussian noise with this standard deviation (in the data's units). */
+  noise: z.number().min(0).max(10).optional()
+}).strict()
+
+export const RegularizationSchema = z.object({
+  /** Penalty on every kernel: loss += l1·Σ|w| + l2·Σw². */
+  l1: z.number().min(0).max(10).optional(),
+  l2: z.number().min(0).max(10).optional(),
+  /** Classification: targets become (1−ε)·onehot + ε/numClasses. */
+  labelSmoothing: z.number().min(0).max(0.5).optional(),
+  /** mixup / cutmix Beta(α, α) parameter; 0 or absent = off (cutmix: image tasks only). */
+  mixupAlpha: z.number().min(0).max(10).optional(),
+  cutmixAlpha: z.number().min(0).max(10).optional(),
+  augmentation: AugmentationSchema.optional(),
+  /** Classification: per-class loss weights, or `balanced` (n / (k · count_c)). */
+  classWeights: z.union([z.literal('balanced'), z.array(z.number().min(0).max(1000)).min(2).max(10_000)]).optional()
+}).strict()
+
+/** Short epoch metric name: `val_loss`, `val_acc`, `loss`, `val_f1`, `val_top5`… (`epoch/` prefix optional). */
+const MonitorSchema = z.string().regex(/^(epoch\/)?[a-z][a-z0-9_]{0,62}$/, 'expected a metric name such as val_loss or val_acc')
+export const MetricModeSchema = z.enum(['auto', 'min', 'max'])
+
+export const EarlyStoppingSchema = z.object({
+  monitor: MonitorSchema.optional(),
+  /** Epochs without improvement before stopping. */
+  patience: z.number().int().min(0).max(10000).optional(),
+  minDelta: z.number().min(0).optional(),
+  mode: MetricModeSchema.optional(),
+  /** Put back the weights of the best epoch when stopping (and at the end). */
+  restoreBest: z.boolean().optional()
+}).strict()
+
+/** Gradient clipping: by global norm, or each value to [−value, value]; both may be given. */
+export const GradClipSchema = z.object({
+  norm: z.number().positive().optional(),
+  value: z.number().positive().optional()
+}).strict()
+
+export const CheckpointPolicySchema = z.object({
+  /** Save after every N-th epoch (the last epoch is always saved). */
+  everyEpochs: z.number().int().min(1).max(10000).optional(),
+  /** Keep the last K periodic checkpoints (main deletes older ones; 0 = keep all). */
+  keepLast: z.number().int().min(0).max(10000).optional(),
+  /** Also keep the best checkpoint by this epoch metric. */
+  bestMetric: MonitorSchema.optional(),
+  bestMode: MetricModeSchema.optional()
+}).strict()
+
 /** A run's full configuration; stored verbatim as JSON with the run. */
 export const RunConfigSchema = z.object({
   datasetId: IdSchema,
   name: z.string().max(120).optional(),
-  model: ModelSpecSchema,
+  model: RunModelSchema,
   optimizer: OptimizerSchema,
   learningRate: z.number().positive().max(10),
   batchSize: z.number().int().min(1).max(65536),
@@ -43,7 +165,22 @@ export const RunConfigSchema = z.object({
    * CPU threads the training engine may use (issue 6). Absent: all cores, or the share the host
    * gives each trainer when several run at once (STUDIO_TRAINER_THREADS).
    */
-  threads: z.number().int().min(1).max(256).optional()
+  threads: z.number().int().min(1).max(256).optional(),
+  /** Drop the last, smaller batch of every epoch (issue 3). Absent: false (the partial batch trains). */
+  dropLast: z.boolean().optional(),
+  // ── training toolbox (issue 4); absent = the defaults of preload/contract/toolbox.ts ──
+  optimizerOptions: OptimizerOptionsSchema.optional(),
+  lrSchedule: LrScheduleSchema.optional(),
+  loss: LossNameSchema.optional(),
+  metrics: z.array(MetricNameSchema).max(16).optional(),
+  /** k of the topK metric (default 5). */
+  topK: z.number().int().min(2).max(1000).optional(),
+  /** Huber loss delta (default 1). */
+  huberDelta: z.number().positive().max(1e6).optional(),
+  regularization: RegularizationSchema.optional(),
+  earlyStopping: EarlyStoppingSchema.optional(),
+  gradClip: GradClipSchema.optional(),
+  checkpointPolicy: CheckpointPolicySchema.optional()
 }).strict()
 
 /** Source formats the importer understands (detected from content; the user may override). */
@@ -104,7 +241,16 @@ export const RunSummarySchema = z.object({
   epochs: z.number().int(),
   bestValAcc: z.number().nullable(),
   bestValLoss: z.number().nullable(),
-  error: z.string().nullable()
+  error: z.string().nullable(),
+  /** Fork: the run this one was forked from (issue 4); null for a fresh run. */
+  parentRunId: IdSchema.nullable().optional(),
+  /** Fork: the checkpoint whose weights this run started from. */
+  parentCheckpointId: z.number().int().nullable().optional(),
+  /** The saved composer model and its version this run trained (graph models only). */
+  modelId: IdSchema.nullable().optional(),
+  modelVersion: z.number().int().nullable().optional(),
+  /** How often the run was continued from one of its own checkpoints (runs:resumeFrom). */
+  resumeCount: z.number().int().optional()
 })
 
 export const CheckpointInfoSchema = z.object({
@@ -117,7 +263,9 @@ export const CheckpointInfoSchema = z.object({
   metrics: z.record(z.string(), z.number()),
   isBest: z.boolean(),
   isLast: z.boolean(),
-  createdAt: z.number()
+  createdAt: z.number(),
+  /** Its files were removed by the run's retention policy (keep last K + best); the row stays. */
+  deleted: z.boolean().optional()
 })
 
 export const RunDetailSchema = z.object({
@@ -518,4 +666,262 @@ export const ResplitArgsSchema = z.object({
   datasetId: IdSchema,
   split: SplitPercentsSchema,
   seed: z.number().int().min(0).max(2 ** 31 - 1)
+}).strict()
+
+// ── models, checkpoints lifecycle, evaluation (issue 4, main side) ───────────────────────────────
+
+/** A saved composer model: its versions share the id; each version is an immutable graph spec. */
+export const ModelSummarySchema = z.object({
+  id: IdSchema,
+  name: z.string(),
+  description: z.string(),
+  latestVersion: z.number().int(),
+  versionCount: z.number().int(),
+  /** Layer kinds and total parameters of the latest version, for the list. */
+  layerCount: z.number().int(),
+  totalParams: z.number().int(),
+  createdAt: z.number(),
+  updatedAt: z.number(),
+  /** Runs that trained any version of it. */
+  runCount: z.number().int()
+})
+
+export const ModelVersionInfoSchema = z.object({
+  modelId: IdSchema,
+  version: z.number().int(),
+  /** sha256 of the canonical spec JSON: equal hashes mean the same architecture. */
+  hash: z.string(),
+  note: z.string(),
+  createdAt: z.number(),
+  /** The graph spec (preload/contract/model GraphSpec), exactly as saved. */
+  spec: z.unknown(),
+  totalParams: z.number().int(),
+  runCount: z.number().int()
+})
+
+export const ModelDetailSchema = z.object({
+  summary: ModelSummarySchema,
+  /** Newest first. */
+  versions: z.array(ModelVersionInfoSchema)
+})
+
+export const ModelSaveResultSchema = z.object({
+  model: ModelSummarySchema,
+  version: ModelVersionInfoSchema,
+  /** false: the spec equals the latest version's, so no version was added. */
+  created: z.boolean()
+})
+
+export const ModelImportResultSchema = ModelSaveResultSchema.extend({
+  /** What the Keras import left out (never silently), e.g. an LSTM's internal dropout. */
+  warnings: z.array(z.string())
+})
+
+export const ModelExportSchema = z.object({
+  /** Suggested file name, e.g. "lenet-v3.json". */
+  fileName: z.string(),
+  /** The file's text: the studio graph spec, or a Keras topology model.json. */
+  json: z.string()
+})
+
+export const ModelDeleteResultSchema = z.object({
+  modelId: IdSchema,
+  /** true: runs trained it, so its rows stay hidden for them (runs keep their exact spec anyway). */
+  tombstone: z.boolean()
+})
+
+export const CheckpointExportSchema = z.object({
+  /** Absolute folder written: model.json + weights.bin, loadable by tf.loadLayersModel. */
+  dir: z.string(),
+  files: z.array(z.string()),
+  bytes: z.number().int()
+})
+
+export const EvalSplitSchema = z.enum(['val', 'test'])
+
+/** Curves use null where the math gives NaN / ±Infinity (JSON has neither). */
+const Num = z.number().nullable()
+
+export const EvaluationSchema = z.object({
+  runId: IdSchema,
+  checkpointId: z.number().int(),
+  epoch: z.number().int(),
+  split: EvalSplitSchema,
+  task: z.enum(['classification', 'regression']),
+  classNames: z.array(z.string()),
+  /** Examples evaluated. */
+  count: z.number().int(),
+  /** Mean loss of the run's loss function on the split (null when it cannot be computed). */
+  loss: Num,
+  computedAt: z.number(),
+  /** Seconds the evaluation took (0 when it came from the cache). */
+  seconds: z.number(),
+  cached: z.boolean(),
+  /** Classification: counts[t][p] (rows true, columns predicted), row-normalized, support per class. */
+  confusion: z.object({
+    numClasses: z.number().int(),
+    counts: z.array(z.array(z.number().int())),
+    normalized: z.array(z.array(z.number())),
+    support: z.array(z.number().int()),
+    total: z.number().int()
+  }).nullable(),
+  report: z.object({
+    perClass: z.array(z.object({ precision: z.number(), recall: z.number(), f1: z.number(), support: z.number().int() })),
+    macro: z.object({ precision: z.number(), recall: z.number(), f1: z.number() }),
+    weighted: z.object({ precision: z.number(), recall: z.number(), f1: z.number() }),
+    accuracy: z.number(),
+    total: z.number().int()
+  }).nullable(),
+  /** Top-k accuracy for k = 3 and 5 where the dataset has more than k classes. */
+  topK: z.array(z.object({ k: z.number().int(), accuracy: z.number() })),
+  /**
+   * examples[t][p]: indices within the split of examples of true class t predicted as p (at most
+   * EVAL_EXAMPLES_PER_CELL each, in split order). Fetch them with datasets:rows / datasets:images.
+   */
+  examples: z.array(z.array(z.array(z.number().int()))).nullable(),
+  /** Binary classification: scores are the probability of class 1. */
+  roc: z.object({ fpr: z.array(Num), tpr: z.array(Num), thresholds: z.array(Num), auc: Num }).nullable(),
+  pr: z.object({ precision: z.array(Num), recall: z.array(Num), thresholds: z.array(Num), averagePrecision: Num }).nullable(),
+  regression: z.object({
+    report: z.object({ mse: z.number(), rmse: z.number(), mae: z.number(), huber: z.number(), r2: Num, count: z.number().int() }),
+    /** At most 2,000 points (every `stride`-th example); `indices` are their split indices. */
+    actual: z.array(z.number()),
+    predicted: z.array(z.number()),
+    indices: z.array(z.number().int()),
+    residuals: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) })
+  }).nullable()
+})
+
+/** One example to predict: a PNG/JPEG/GIF/WebP (base64), raw pixels, or a table row. */
+export const PredictInputSchema = z.union([
+  z.object({ imagePng: z.string().min(1).max(30_000_000) }).strict(),
+  z.object({
+    image: z.object({
+      /** [height, width, channels], channels 1, 3 or 4 (alpha dropped). */
+      shape: z.array(z.number().int().min(1).max(4096)).length(3),
+      /** uint8 row-major pixels, base64. */
+      pixels: z.string().min(1).max(30_000_000)
+    }).strict()
+  }).strict(),
+  /** Feature values in datasets:rows column order (original form; the target column left out). */
+  z.object({ row: z.array(z.union([z.string().max(10_000), z.number(), z.null()])).min(1).max(100_000) }).strict(),
+  /** The features exactly as the model takes them (already encoded and scaled), flat. */
+  z.object({ features: z.array(z.number()).min(1).max(10_000_000) }).strict()
+])
+
+export const PredictionSchema = z.object({
+  runId: IdSchema,
+  checkpointId: z.number().int(),
+  task: z.enum(['classification', 'regression']),
+  classNames: z.array(z.string()),
+  /** Classification: one probability per class (sums to 1). */
+  probabilities: z.array(z.number()),
+  /** Classification: argmax class; null for regression. */
+  predictedClass: z.number().int().nullable(),
+  /** Regression: the predicted target value(s). */
+  value: z.array(z.number()).nullable(),
+  /** The model input as the model saw it (image: after resizing), for showing what was predicted. */
+  inputShape: z.array(z.number().int())
+})
+
+export const DistributionPointSchema = z.object({
+  layer: z.string(),
+  /** 'kernel' / 'bias' weights, or 'activation' outputs on a fixed batch. */
+  kind: z.enum(['weights', 'activations']),
+  /** Weight name, e.g. "conv_1/kernel"; layer name for activations. */
+  tensor: z.string(),
+  epoch: z.number().int(),
+  step: z.number().int(),
+  count: z.number().int(),
+  nonFinite: z.number().int(),
+  min: Num,
+  max: Num,
+  mean: Num,
+  std: Num,
+  /** Values at DISTRIBUTION_PERCENTILES (0, 6.68, 15.87, 30.85, 50, 69.15, 84.13, 93.32, 100). */
+  quantiles: z.array(Num),
+  histogram: z.object({ edges: z.array(z.number()), counts: z.array(z.number().int()) })
+})
+
+export const FilterImageSchema = z.object({
+  epoch: z.number().int(),
+  layer: z.string(),
+  /** A tiled grayscale/RGB image of the first layer's filters (or first Dense weights on images). */
+  width: z.number().int(),
+  height: z.number().int(),
+  channels: z.number().int(),
+  /** uint8 row-major pixels, base64. */
+  pixels: z.string(),
+  /** Tiles in the image: rows × cols, each tile tileHeight × tileWidth. */
+  rows: z.number().int(),
+  cols: z.number().int(),
+  tileHeight: z.number().int(),
+  tileWidth: z.number().int()
+})
+
+export const DistributionsSchema = z.object({
+  runId: IdSchema,
+  /** Tensors that have points, in model order. */
+  tensors: z.array(z.object({ layer: z.string(), tensor: z.string(), kind: z.enum(['weights', 'activations']) })),
+  points: z.array(DistributionPointSchema),
+  filters: z.array(FilterImageSchema)
+})
+
+// ── request arguments (issue 4, main side) ──
+export const ModelIdArgsSchema = z.object({ modelId: IdSchema }).strict()
+export const ModelSaveArgsSchema = z.object({
+  /** Absent: a new model. Present: a new version of it (only when the spec changed). */
+  modelId: IdSchema.optional(),
+  name: z.string().trim().min(1).max(120).optional(),
+  description: z.string().max(2000).optional(),
+  /** The graph spec; validated with parseGraphSpec and analyzeGraph (errors name the node). */
+  spec: z.unknown(),
+  note: z.string().max(500).optional(),
+  /** Check the graph against this dataset too (input shape, output size, task). */
+  datasetId: IdSchema.optional()
+}).strict()
+export const ModelImportArgsSchema = z.object({
+  /** The text of a Keras / TF.js model.json (topology; weights are ignored). */
+  json: z.string().min(2).max(50_000_000),
+  name: z.string().trim().min(1).max(120).optional()
+}).strict()
+export const ModelExportArgsSchema = z.object({
+  modelId: IdSchema,
+  /** Default: the latest version. */
+  version: z.number().int().min(1).optional(),
+  /** 'studio' (default): the graph spec; 'keras': a Keras-2-style topology model.json. */
+  format: z.enum(['studio', 'keras']).optional()
+}).strict()
+export const CheckpointIdSchema = z.number().int().min(1).max(2 ** 53 - 1)
+export const ResumeFromArgsSchema = z.object({ runId: IdSchema, checkpointId: CheckpointIdSchema }).strict()
+export const ForkArgsSchema = z.object({
+  /** Optional check: the checkpoint must belong to this run. */
+  runId: IdSchema.optional(),
+  checkpointId: CheckpointIdSchema,
+  /**
+   * RunConfig fields to change (learning rate, epochs, optimizer, …); checked against RunConfigSchema
+   * after merging. datasetId and model cannot change: the weights must fit them.
+   */
+  overrides: z.record(z.string(), z.unknown()).default({}),
+  name: z.string().trim().min(1).max(120).optional()
+}).strict()
+export const ExportCheckpointArgsSchema = z.object({
+  runId: IdSchema.optional(),
+  checkpointId: CheckpointIdSchema,
+  /**
+   * Absolute folder to write into (Electron save dialog / CLI). Absent: <data dir>/exports/<run>-epoch-N.
+   * Must not lie inside the studio's own runs/ or datasets/ folders.
+   */
+  destDir: z.string().min(1).max(4096).optional()
+}).strict()
+export const EvaluateArgsSchema = z.object({
+  runId: IdSchema,
+  /** Default: the run's best checkpoint. */
+  checkpointId: CheckpointIdSchema.optional(),
+  split: EvalSplitSchema
+}).strict()
+export const PredictArgsSchema = z.object({
+  runId: IdSchema,
+  checkpointId: CheckpointIdSchema.optional(),
+  input: PredictInputSchema
 }).strict()
