@@ -11,8 +11,9 @@
 import * as tf from '@tensorflow/tfjs'
 import type { BackendInfo, RunConfig } from '../../preload/contract/types'
 import { METRIC } from '../../preload/contract/types'
-import { readHeader, readSplit, type CacheHeader, type SplitTensors } from '../datasets/cache'
-import { seededPermutation } from '../datasets/seededRandom'
+import { readHeader } from '../datasets/cache'
+import { batchesPerEpoch as batchCount, epochOrder, openSplit, type SplitSource } from './data/batchSource'
+import { TfjsFeed } from './data/tfjsFeed'
 import { saveCheckpoint } from './checkpoint'
 import { selectBackend } from './backend'
 import { MetricBuffer } from './metricBuffer'
@@ -99,24 +100,6 @@ class StreamingCallback extends tf.Callback {
   }
 }
 
-function toFeatures(split: SplitTensors, header: CacheHeader): tf.Tensor {
-  return tf.tensor(split.x, [split.count, ...header.inputShape], 'float32')
-}
-
-function toTargets(split: SplitTensors, header: CacheHeader, name: string): tf.Tensor {
-  if (header.task !== 'classification') return tf.tensor2d(split.y as Float32Array, [split.count, 1], 'float32')
-  const y = split.y
-  for (let i = 0; i < y.length; i++) {
-    const c = y[i]!
-    if (!(c >= 0 && c < header.numClasses)) {
-      throw new TrainerError('dataset', `${name} split: label ${c} at row ${i} is outside 0..${header.numClasses - 1}`)
-    }
-  }
-  // One-hot once, up front: categorical cross-entropy on one-hot rows is the best-tested path in
-  // tfjs-layers, and it costs numClasses floats per example.
-  return tf.tidy(() => tf.oneHot(tf.tensor1d(y as Int32Array, 'int32'), header.numClasses).toFloat())
-}
-
 /**
  * Trains one run to completion or until `hooks.signal` aborts, sending `backend`, `metrics`,
  * `checkpoint` and finally `done` through `hooks.send`, and returns the `done` message.
@@ -133,17 +116,25 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
   const send = hooks.send
   const backend: BackendInfo = await withCode('backend', 'backend', () => selectBackend(config.backend ?? 'auto'))
 
+  // Splits from the cache: in memory when small, streamed from disk in batches when not (data/).
   const { header, train, val } = await withCode('dataset', `dataset ${req.datasetDir}`, () => {
     const h = readHeader(req.datasetDir)
-    const tr = readSplit(req.datasetDir, h, 'train')
-    if (tr.count === 0) throw new Error('the train split is empty')
-    const va = h.splits.val && h.splits.val.count > 0 ? readSplit(req.datasetDir, h, 'val') : null
+    if ((h.splits.train?.count ?? 0) === 0) throw new Error('the train split is empty')
+    const tr = openSplit(req.datasetDir, h, 'train')
+    let va: SplitSource | null = null
+    try {
+      va = h.splits.val && h.splits.val.count > 0 ? openSplit(req.datasetDir, h, 'val') : null
+    } catch (e) {
+      tr.close()
+      throw e
+    }
     return { header: h, train: tr, val: va }
   })
   const classification = header.task === 'classification'
+  const feeds: TfjsFeed[] = []
 
   const { model, paramCount } = await withCode('model', 'model', () => buildCompiledModel(config, header))
-  const owned: tf.Tensor[] = []
+    .catch((e: unknown) => { train.close(); val?.close(); throw e })
   try {
     // The studio engine (engine/) trains the model when it supports it: same semantics as
     // model.fit, several times faster on CPU. Otherwise model.fit runs, on kernels the engine
@@ -151,20 +142,21 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
     const { run: fast, choice } = await withCode('dataset', `dataset ${req.datasetDir}`, () =>
-      prepareEngineRun(model, header, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
+      prepareEngineRun(model, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
     send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
-    // Dataset tensors only for model.fit: the engine reads the Float32Arrays directly.
-    const xAll = fast ? null : toFeatures(train, header)
-    const yAll = fast ? null : toTargets(train, header, 'train')
-    if (xAll && yAll) owned.push(xAll, yAll)
-    const xVal = val && !fast ? toFeatures(val, header) : null
-    const yVal = val && !fast ? toTargets(val, header, 'val') : null
-    if (xVal && yVal) owned.push(xVal, yVal)
+    // Dataset tensors only for model.fit: the engine reads the batch source directly.
+    const trainFeed = fast ? null : new TfjsFeed(train)
+    const valFeed = val && !fast ? new TfjsFeed(val) : null
+    for (const f of [trainFeed, valFeed]) if (f) feeds.push(f)
+    const dropLast = config.dropLast === true
 
     const metrics = new MetricBuffer((batch) => send({ v: PROTOCOL_VERSION, type: 'metrics', batch }))
     const cb = new StreamingCallback(metrics, classification, hooks.signal, () => { model.stopTraining = true })
-    const batchesPerEpoch = Math.ceil(train.count / batchSize)
+    // With dropLast every epoch has whole batches only (epochOrder cuts the permutation).
+    const epochRows = dropLast && train.count % batchSize !== 0 && train.count > batchSize
+      ? train.count - (train.count % batchSize) : train.count
+    const batchesPerEpoch = batchCount(epochRows, batchSize)
     const evalBatch = Math.max(batchSize, 512)
     let epochsDone = 0
     let stopped = false
@@ -176,7 +168,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if (hooks.signal?.aborted) { stopped = true; break }
       cb.epoch = epoch
       // A fresh seeded permutation per epoch: reproducible, unlike fit's Math.random shuffle.
-      const order = seededPermutation(train.count, (config.seed * 1000003 + epoch) >>> 0)
+      const order = epochOrder(train.count, config.seed, epoch, batchSize, dropLast)
       let fitMs: number
       if (fast) {
         cb.batchesThisEpoch = 0
@@ -186,20 +178,10 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         fitMs = performance.now() - t0
         cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
       } else {
-        const perm = tf.tensor1d(order, 'int32')
-        const xs = tf.gather(xAll!, perm)
-        const ys = tf.gather(yAll!, perm)
-        perm.dispose()
-        try {
-          const t0 = performance.now()
-          await withCode('training', `epoch ${epoch}`, () => model.fit(xs, ys, {
-            batchSize, epochs: 1, shuffle: false, verbose: 0, callbacks: [cb]
-          }))
-          fitMs = performance.now() - t0
-        } finally {
-          xs.dispose()
-          ys.dispose()
-        }
+        const t0 = performance.now()
+        const logs = await withCode('training', `epoch ${epoch}`, () => trainFeed!.fitEpoch(model, order, batchSize, [cb]))
+        fitMs = performance.now() - t0
+        cb.epochLogs = logs
       }
       const complete = cb.batchesThisEpoch === batchesPerEpoch
       if (!complete) { stopped = true; break } // stopped mid-epoch: no epoch metrics, no checkpoint
@@ -218,19 +200,13 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if (fastVal) {
         put(METRIC.valLoss, fastVal[0])
         if (classification) put(METRIC.valAcc, fastVal[1])
-      } else if (xVal && yVal) {
-        const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => {
-          const out = model.evaluate(xVal, yVal, { batchSize: evalBatch }) as tf.Scalar | tf.Scalar[]
-          const outs = Array.isArray(out) ? out : [out]
-          const vals = outs.map((t) => t.dataSync()[0]!)
-          tf.dispose(outs)
-          return vals
-        })
+      } else if (valFeed) {
+        const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => valFeed.evaluate(model, evalBatch))
         put(METRIC.valLoss, vl)
         if (classification) put(METRIC.valAcc, va)
       }
       put(METRIC.lr, config.learningRate)
-      put(METRIC.samplesPerSec, fitMs > 0 ? train.count / (fitMs / 1000) : 0)
+      put(METRIC.samplesPerSec, fitMs > 0 ? order.length / (fitMs / 1000) : 0)
       // Only when due: tiny epochs (XOR: a few ms) would otherwise send a message per epoch. The
       // checkpoint message below carries the epoch metrics anyway.
       metrics.maybeFlush(now)
@@ -247,7 +223,9 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     send(done)
     return done
   } finally {
-    tf.dispose(owned)
+    for (const f of feeds) f.dispose()
+    train.close()
+    val?.close()
     model.optimizer?.dispose()
     model.dispose()
   }

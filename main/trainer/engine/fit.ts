@@ -37,7 +37,26 @@ const yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate
  */
 export async function fitEpoch(engine: FastEngine, x: Float32Array, y: Float32Array, count: number,
   order: ArrayLike<number> | null, firstStep: number, hooks: EpochHooks = {}): Promise<EpochResult> {
-  const B = engine.batchSize
+  return epochLoop(engine.batchSize, count, (start, n) => engine.trainBatch(x, y, order, start, n), firstStep, hooks)
+}
+
+/**
+ * fitEpoch for rows that are not in memory (the batch source's stream mode, main/trainer/data):
+ * `read` copies rows `order[start..start+n)` into the batch buffers, then the engine trains on them.
+ */
+export async function fitEpochFrom(engine: FastEngine,
+  read: (order: ArrayLike<number> | null, start: number, n: number, x: Float32Array, y: Float32Array) => void,
+  count: number, order: ArrayLike<number> | null, firstStep: number, hooks: EpochHooks = {}): Promise<EpochResult> {
+  const xb = new Float32Array(engine.batchSize * engine.inputSize)
+  const yb = new Float32Array(engine.batchSize * engine.outputSize)
+  return epochLoop(engine.batchSize, count, (start, n) => {
+    read(order, start, n, xb, yb)
+    return engine.trainBatch(xb, yb, null, 0, n)
+  }, firstStep, hooks)
+}
+
+async function epochLoop(B: number, count: number, step: (start: number, n: number) => LossAcc, firstStep: number,
+  hooks: EpochHooks): Promise<EpochResult> {
   const budget = hooks.yieldEveryMs ?? 25
   let loss = 0
   let acc = 0
@@ -46,7 +65,7 @@ export async function fitEpoch(engine: FastEngine, x: Float32Array, y: Float32Ar
   let last = performance.now()
   for (let start = 0; start < count; start += B) {
     const n = Math.min(B, count - start)
-    const r = engine.trainBatch(x, y, order, start, n)
+    const r = step(start, n)
     loss += r.loss * n
     acc += r.acc * n
     samples += n

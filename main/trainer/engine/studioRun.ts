@@ -6,9 +6,9 @@
  */
 import type * as tf from '@tensorflow/tfjs'
 import type { BackendInfo } from '../../../preload/contract/types'
-import type { CacheHeader, SplitTensors } from '../../datasets/cache'
+import type { SplitSource } from '../data/batchSource'
 import type { FastEngine } from './engine'
-import { chooseEngine, fitEpoch, type EngineChoice, type EpochResult } from './fit'
+import { chooseEngine, fitEpoch, fitEpochFrom, type EngineChoice, type EpochResult } from './fit'
 import { chooseKernels } from './kernels'
 import { installEngineKernels } from './tfKernels'
 
@@ -23,21 +23,6 @@ export function installEngineKernelsFor(backendName: string, threads?: number): 
   } catch {
     return []
   }
-}
-
-/** One-hot rows (classification) or the targets as they are (regression), checked. */
-function targets(split: SplitTensors, header: CacheHeader, name: string): Float32Array {
-  if (header.task !== 'classification') return split.y as Float32Array
-  const out = new Float32Array(split.count * header.numClasses)
-  const y = split.y
-  for (let i = 0; i < split.count; i++) {
-    const c = y[i]!
-    if (!(c >= 0 && c < header.numClasses && Number.isInteger(c))) {
-      throw new Error(`${name} split: label ${c} at row ${i} is outside 0..${header.numClasses - 1}`)
-    }
-    out[i * header.numClasses + c] = 1
-  }
-  return out
 }
 
 /** A run trained by the studio engine. */
@@ -59,24 +44,44 @@ export interface EngineRun {
 /**
  * Decides whether the studio engine trains this run and prepares it. Returns the engine run, or
  * null with `choice` saying why model.fit runs instead; either way `choice.description` is the line
- * for BackendInfo.engine. Throws only for bad labels (a dataset error, as the model.fit path).
+ * for BackendInfo.engine. The splits come from the batch source (main/trainer/data): in memory the
+ * engine gathers rows itself; streamed, each batch is read from disk into one batch of buffers.
  */
-export function prepareEngineRun(model: tf.LayersModel, header: CacheHeader, train: SplitTensors, val: SplitTensors | null,
+export function prepareEngineRun(model: tf.LayersModel, train: SplitSource, val: SplitSource | null,
   opts: { batchSize: number; seed: number; backend: string; threads?: number }): { run: EngineRun | null; choice: EngineChoice } {
   const choice = chooseEngine(model, { batchSize: opts.batchSize, seed: opts.seed, backend: opts.backend, threads: opts.threads })
   const engine = choice.engine
   if (!engine) return { run: null, choice }
-  const yTrain = targets(train, header, 'train')
-  const yVal = val && val.count > 0 ? targets(val, header, 'val') : null
-  const classification = header.task === 'classification'
+  const classification = train.classification
   const run: EngineRun = {
     engine,
     choice,
-    trainEpoch: (order, firstStep, onBatch, shouldStop) =>
-      fitEpoch(engine, train.x, yTrain, train.count, order, firstStep, { onBatch: (_s, l, a) => onBatch(l, a), shouldStop }),
+    trainEpoch: (order, firstStep, onBatch, shouldStop) => {
+      const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop }
+      return train.x && train.y
+        ? fitEpoch(engine, train.x, train.y, order.length, order, firstStep, hooks)
+        : fitEpochFrom(engine, (o, s, n, x, y) => train.read(o, s, n, x, y), order.length, order, firstStep, hooks)
+    },
     validate: () => {
-      if (!val || !yVal) return null
-      const r = engine.evaluate(val.x, yVal, val.count)
+      if (!val || val.count === 0) return null
+      let r: { loss: number; acc: number }
+      if (val.x && val.y) r = engine.evaluate(val.x, val.y, val.count)
+      else {
+        // Chunks of whole engine batches, weighted by their rows: the same mean as one pass.
+        const chunk = engine.batchSize * Math.max(1, Math.floor(8192 / engine.batchSize))
+        const xb = new Float32Array(chunk * val.inputSize)
+        const yb = new Float32Array(chunk * val.targetSize)
+        let loss = 0
+        let acc = 0
+        for (let s = 0; s < val.count; s += chunk) {
+          const n = Math.min(chunk, val.count - s)
+          val.read(null, s, n, xb, yb)
+          const c = engine.evaluate(xb, yb, n)
+          loss += c.loss * n
+          acc += c.acc * n
+        }
+        r = { loss: loss / val.count, acc: acc / val.count }
+      }
       return [r.loss, classification ? r.acc : Number.NaN]
     },
     syncToModel: () => engine.syncToModel()
