@@ -8,3 +8,8 @@ export function newRunId(now = Date.now()): string {
   const rnd = randomBytes(6).toString('base64url').replace(/[-_]/g, 'x').slice(0, 6).toLowerCase()
   return `r-${now.toString(36)}-${rnd}`
 }
+
+/** A new saved-model id, like a run id with prefix `m-` (issue 4). */
+export function newModelId(now = Date.now()): string {
+  return `m${newRunId(now).slice(1)}`
+}

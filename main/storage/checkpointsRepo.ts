@@ -4,14 +4,14 @@ import type { StudioDb } from './db'
 
 interface Row {
   id: number; run_id: string; epoch: number; step: number; path: string; bytes: number
-  metrics: string; is_best: number; is_last: number; created_at: number
+  metrics: string; is_best: number; is_last: number; created_at: number; deleted_at: number | null; optimizer: number
 }
 
 function fromRow(r: Row): CheckpointInfo {
   return {
     id: r.id, runId: r.run_id, epoch: r.epoch, step: r.step, path: r.path, bytes: r.bytes,
     metrics: JSON.parse(r.metrics) as Record<string, number>, isBest: r.is_best === 1,
-    isLast: r.is_last === 1, createdAt: r.created_at
+    isLast: r.is_last === 1, createdAt: r.created_at, deleted: r.deleted_at !== null
   }
 }
 
@@ -25,20 +25,21 @@ export class CheckpointsRepo {
    * Records a checkpoint and, in the same transaction, moves the `last` mark to it and the `best`
    * mark to whichever checkpoint of the run is best by `bestBy` (first one wins ties).
    */
-  add(c: Omit<CheckpointInfo, 'id' | 'isBest' | 'isLast'>, bestBy: BestBy): CheckpointInfo {
+  add(c: Omit<CheckpointInfo, 'id' | 'isBest' | 'isLast' | 'deleted'> & { optimizer?: boolean }, bestBy: BestBy): CheckpointInfo {
     return this.db.transaction(() => {
       this.db.prepare('UPDATE checkpoints SET is_last = 0 WHERE run_id = ? AND is_last = 1').run(c.runId)
       const id = Number(this.db.prepare(`
-        INSERT INTO checkpoints (run_id, epoch, step, path, bytes, metrics, is_best, is_last, created_at)
-        VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?)`).run(c.runId, c.epoch, c.step, c.path, c.bytes,
-        JSON.stringify(c.metrics), c.createdAt).lastInsertRowid)
+        INSERT INTO checkpoints (run_id, epoch, step, path, bytes, metrics, is_best, is_last, created_at, optimizer)
+        VALUES (?, ?, ?, ?, ?, ?, 0, 1, ?, ?)`).run(c.runId, c.epoch, c.step, c.path, c.bytes,
+        JSON.stringify(c.metrics), c.createdAt, c.optimizer ? 1 : 0).lastInsertRowid)
       this.remarkBest(c.runId, bestBy)
       return this.get(id)!
     })()
   }
 
-  private remarkBest(runId: string, bestBy: BestBy): void {
-    const rows = this.list(runId)
+  /** Moves the `best` mark to the best checkpoint among those whose files still exist. */
+  remarkBest(runId: string, bestBy: BestBy): void {
+    const rows = this.list(runId).filter((r) => !r.deleted)
     let best: CheckpointInfo | undefined
     for (const r of rows) {
       const v = r.metrics[bestBy.metric]
@@ -54,6 +55,32 @@ export class CheckpointsRepo {
   get(id: number): CheckpointInfo | undefined {
     const r = this.db.prepare('SELECT * FROM checkpoints WHERE id = ?').get(id) as Row | undefined
     return r ? fromRow(r) : undefined
+  }
+
+  /** Whether the checkpoint's folder holds optimizer state (written by the issue-4 trainer). */
+  hasOptimizer(id: number): boolean {
+    const r = this.db.prepare('SELECT optimizer FROM checkpoints WHERE id = ?').get(id) as { optimizer: number } | undefined
+    return r?.optimizer === 1
+  }
+
+  /** Marks checkpoints whose files were removed (retention policy, or superseded by runs:resumeFrom). */
+  markDeleted(ids: readonly number[], at: number): void {
+    const stmt = this.db.prepare('UPDATE checkpoints SET deleted_at = ?, is_best = 0, is_last = 0 WHERE id = ? AND deleted_at IS NULL')
+    this.db.transaction(() => { for (const id of ids) stmt.run(at, id) })()
+  }
+
+  /**
+   * runs:resumeFrom: checkpoints after `step` belong to the abandoned tail. Their rows are
+   * deleted (the continued run writes new ones for the same epochs) and `keepId` becomes `last`.
+   * Returns the folders of the removed rows so the caller can delete them.
+   */
+  truncateAfter(runId: string, step: number, keepId: number): string[] {
+    return this.db.transaction(() => {
+      const gone = (this.db.prepare('SELECT path FROM checkpoints WHERE run_id = ? AND step > ? AND deleted_at IS NULL').all(runId, step) as { path: string }[]).map((r) => r.path)
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, step)
+      this.db.prepare('UPDATE checkpoints SET is_last = CASE WHEN id = ? THEN 1 ELSE 0 END WHERE run_id = ?').run(keepId, runId)
+      return gone
+    })()
   }
 
   /** Checkpoints of a run in epoch order. */

@@ -107,7 +107,7 @@ export class DatasetsRepo {
 
   /** Runs per dataset version, and how many of them are queued or running. */
   runUse(id: string): { total: number; active: number } {
-    const r = this.db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status IN ('queued', 'running')), 0) AS active FROM runs WHERE dataset_id = ?`).get(id) as { total: number; active: number }
+    const r = this.db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status IN ('queued', 'running', 'paused')), 0) AS active FROM runs WHERE dataset_id = ?`).get(id) as { total: number; active: number }
     return { total: r.total, active: r.active }
   }
 

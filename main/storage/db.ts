@@ -43,10 +43,21 @@ export function migrate(db: Db, file: string, migrations: readonly Migration[] =
   if (current > supported) throw new DatabaseTooNewError(file, current, supported)
   for (const m of migrations) {
     if (m.version <= current) continue
-    db.transaction(() => {
-      m.up(db)
-      db.pragma(`user_version = ${m.version}`)
-    })()
+    // PRAGMA foreign_keys is a no-op inside a transaction: switch it before, restore after.
+    const fkWasOn = db.pragma('foreign_keys', { simple: true }) === 1
+    if (m.foreignKeysOff && fkWasOn) db.pragma('foreign_keys = OFF')
+    try {
+      db.transaction(() => {
+        m.up(db)
+        if (m.foreignKeysOff) {
+          const bad = db.pragma('foreign_key_check') as { table: string; rowid: number; parent: string }[]
+          if (bad.length) throw new Error(`migration ${m.version} (${m.name}) broke ${bad.length} foreign key(s), e.g. ${bad[0]!.table} row ${bad[0]!.rowid} → ${bad[0]!.parent}`)
+        }
+        db.pragma(`user_version = ${m.version}`)
+      })()
+    } finally {
+      if (m.foreignKeysOff && fkWasOn) db.pragma('foreign_keys = ON')
+    }
   }
   return schemaVersion(db)
 }

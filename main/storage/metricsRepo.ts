@@ -109,6 +109,16 @@ export class MetricsRepo {
     return out
   }
 
+  /**
+   * Deletes a run's points with step > `step` (runs:resumeFrom: the abandoned tail after the
+   * checkpoint it continues from is superseded by the new points). Returns how many went.
+   */
+  deleteAfter(runId: string, step: number): number {
+    const seq = this.runSeq.get(runId) as number | undefined
+    if (seq === undefined) return 0
+    return this.db.prepare('DELETE FROM metrics WHERE run_seq = ? AND step > ?').run(seq, step).changes
+  }
+
   /** Number of stored points of a run (all names). */
   count(runId: string): number {
     return this.db.prepare('SELECT count(*) FROM metrics m JOIN runs r ON r.seq = m.run_seq WHERE r.id = ?')

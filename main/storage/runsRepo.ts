@@ -10,6 +10,11 @@ export interface RunRecord extends RunSummary {
   paramCount: number | null
   steps: number
   parentRunId: string | null
+  parentCheckpointId: number | null
+  modelId: string | null
+  modelVersion: number | null
+  resumeCount: number
+  divergedAtStep: number | null
 }
 
 interface Row {
@@ -18,6 +23,8 @@ interface Row {
   param_count: number | null; run_dir: string; epochs: number; epochs_done: number; steps: number
   best_val_acc: number | null; best_val_loss: number | null; error: string | null
   created_at: number; started_at: number | null; ended_at: number | null
+  model_id: string | null; model_version: number | null; parent_checkpoint_id: number | null
+  resume_count: number; diverged_at_step: number | null
 }
 
 const SELECT = `SELECT r.*, d.name AS dataset_name FROM runs r LEFT JOIN datasets d ON d.id = r.dataset_id`
@@ -30,7 +37,9 @@ function fromRow(r: Row): RunRecord {
     bestValAcc: r.best_val_acc, bestValLoss: r.best_val_loss, error: r.error,
     config: JSON.parse(r.config) as RunConfig, runDir: r.run_dir,
     backendInfo: r.backend_info ? JSON.parse(r.backend_info) as BackendInfo : null,
-    paramCount: r.param_count, steps: r.steps, parentRunId: r.parent_run_id
+    paramCount: r.param_count, steps: r.steps, parentRunId: r.parent_run_id,
+    parentCheckpointId: r.parent_checkpoint_id, modelId: r.model_id, modelVersion: r.model_version,
+    resumeCount: r.resume_count, divergedAtStep: r.diverged_at_step
   }
 }
 
@@ -40,7 +49,9 @@ export function toRunSummary(r: RunRecord): RunSummary {
     id: r.id, name: r.name, datasetId: r.datasetId, datasetName: r.datasetName, model: r.model,
     status: r.status, backend: r.backend, createdAt: r.createdAt, startedAt: r.startedAt,
     endedAt: r.endedAt, epochsDone: r.epochsDone, epochs: r.epochs, bestValAcc: r.bestValAcc,
-    bestValLoss: r.bestValLoss, error: r.error
+    bestValLoss: r.bestValLoss, error: r.error, parentRunId: r.parentRunId,
+    parentCheckpointId: r.parentCheckpointId, modelId: r.modelId, modelVersion: r.modelVersion,
+    resumeCount: r.resumeCount
   }
 }
 
@@ -52,6 +63,11 @@ export interface NewRun {
   runDir: string
   createdAt: number
   parentRunId?: string
+  /** Fork: the checkpoint whose weights the run starts from. */
+  parentCheckpointId?: number
+  /** The saved model version a graph run trains. */
+  modelId?: string
+  modelVersion?: number
 }
 
 export class RunsRepo {
@@ -60,9 +76,11 @@ export class RunsRepo {
   /** Creates a run in state `queued`. */
   create(n: NewRun): RunRecord {
     this.db.prepare(`
-      INSERT INTO runs (id, name, dataset_id, parent_run_id, config, model, status, run_dir, epochs, created_at)
-      VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?)`).run(n.id, n.name, n.config.datasetId,
-      n.parentRunId ?? null, JSON.stringify(n.config), n.model, n.runDir, n.config.epochs, n.createdAt)
+      INSERT INTO runs (id, name, dataset_id, parent_run_id, config, model, status, run_dir, epochs, created_at,
+        parent_checkpoint_id, model_id, model_version)
+      VALUES (?, ?, ?, ?, ?, ?, 'queued', ?, ?, ?, ?, ?, ?)`).run(n.id, n.name, n.config.datasetId,
+      n.parentRunId ?? null, JSON.stringify(n.config), n.model, n.runDir, n.config.epochs, n.createdAt,
+      n.parentCheckpointId ?? null, n.modelId ?? null, n.modelVersion ?? null)
     return this.get(n.id)!
   }
 
@@ -76,9 +94,44 @@ export class RunsRepo {
     return (this.db.prepare(`${SELECT} ORDER BY r.created_at DESC, r.seq DESC`).all() as Row[]).map(fromRow)
   }
 
-  /** Runs left `running` or `queued` (after a crash of the app, these have no process any more). */
+  /** Runs left `running`, `paused` or `queued` (after a crash of the app, these have no process any more). */
   listActive(): RunRecord[] {
-    return (this.db.prepare(`${SELECT} WHERE r.status IN ('running', 'queued')`).all() as Row[]).map(fromRow)
+    return (this.db.prepare(`${SELECT} WHERE r.status IN ('running', 'paused', 'queued')`).all() as Row[]).map(fromRow)
+  }
+
+  /** Runs forked from `runId` (children in the fork tree). */
+  listChildren(runId: string): RunRecord[] {
+    return (this.db.prepare(`${SELECT} WHERE r.parent_run_id = ? ORDER BY r.created_at`).all(runId) as Row[]).map(fromRow)
+  }
+
+  /** Runs that trained any version of a saved model (`active`: queued, running or paused). */
+  modelUse(modelId: string): { total: number; active: number } {
+    return this.db.prepare(`SELECT COUNT(*) AS total, COALESCE(SUM(status IN ('queued', 'running', 'paused')), 0) AS active
+      FROM runs WHERE model_id = ?`).get(modelId) as { total: number; active: number }
+  }
+
+  /** Switches a live run between `running` and `paused`; false when the run was in neither state. */
+  setPaused(id: string, paused: boolean): boolean {
+    return this.db.prepare(`UPDATE runs SET status = ? WHERE id = ? AND status = ?`)
+      .run(paused ? 'paused' : 'running', id, paused ? 'running' : 'paused').changes === 1
+  }
+
+  /**
+   * Reopens an ended run to continue it from a checkpoint (runs:resumeFrom): status running,
+   * counters back to the checkpoint's, end and error cleared, resume_count + 1. The best figures
+   * are recomputed by the caller from the checkpoints that remain.
+   */
+  reopen(id: string, at: { epochsDone: number; steps: number; bestValAcc: number | null; bestValLoss: number | null }, now: number): boolean {
+    return this.db.prepare(`
+      UPDATE runs SET status = 'running', ended_at = NULL, error = NULL, diverged_at_step = NULL, epochs_done = ?, steps = ?,
+        best_val_acc = ?, best_val_loss = ?, resume_count = resume_count + 1, started_at = coalesce(started_at, ?)
+      WHERE id = ? AND status NOT IN ('queued', 'running', 'paused')`)
+      .run(at.epochsDone, at.steps, at.bestValAcc, at.bestValLoss, now, id).changes === 1
+  }
+
+  /** Records the saved model version a run trains (set before the trainer starts). */
+  setModelVersion(id: string, modelId: string, version: number): void {
+    this.db.prepare('UPDATE runs SET model_id = ?, model_version = ? WHERE id = ?').run(modelId, version, id)
   }
 
   markRunning(id: string, startedAt: number): void {
@@ -101,10 +154,10 @@ export class RunsRepo {
   }
 
   /** Ends a run. Only a run that has not ended yet changes: a finished run is immutable. */
-  finish(id: string, status: 'completed' | 'stopped' | 'failed', endedAt: number, error: string | null = null): boolean {
+  finish(id: string, status: 'completed' | 'stopped' | 'failed' | 'diverged', endedAt: number, error: string | null = null, divergedAtStep: number | null = null): boolean {
     const r = this.db.prepare(`
-      UPDATE runs SET status = ?, ended_at = ?, error = ? WHERE id = ? AND status IN ('queued', 'running')`)
-      .run(status, endedAt, error, id)
+      UPDATE runs SET status = ?, ended_at = ?, error = ?, diverged_at_step = ? WHERE id = ? AND status IN ('queued', 'running', 'paused')`)
+      .run(status, endedAt, error, divergedAtStep, id)
     return r.changes === 1
   }
 

@@ -1,12 +1,19 @@
 import type { Database } from 'better-sqlite3'
 import { up as m001 } from './001_init'
 import { up as m002 } from './002_dataset_versions'
+import { up as m003 } from './003_models_checkpoints'
+import { up as m004 } from './004_studies'
 
 /** One migration: `version` is what `PRAGMA user_version` reads after it ran. */
 export interface Migration {
   version: number
   name: string
   up(db: Database): void
+  /**
+   * Runs with foreign keys off (SQLite's procedure for rebuilding a table that others reference);
+   * the runner checks every foreign key before it commits and switches them back on.
+   */
+  foreignKeysOff?: boolean
 }
 
 /**
@@ -15,7 +22,9 @@ export interface Migration {
  */
 export const MIGRATIONS: readonly Migration[] = [
   { version: 1, name: 'init', up: m001 },
-  { version: 2, name: 'dataset_versions', up: m002 }
+  { version: 2, name: 'dataset_versions', up: m002 },
+  { version: 3, name: 'models_checkpoints', up: m003, foreignKeysOff: true },
+  { version: 4, name: 'studies', up: m004 }
 ]
 
 /** The schema version this build writes. */
