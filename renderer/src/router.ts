@@ -13,6 +13,7 @@ import CompareView from './views/CompareView.vue'
 import SettingsView from './views/SettingsView.vue'
 import DatasetsView from './views/DatasetsView.vue'
 import DatasetView from './views/DatasetView.vue'
+import ComposerView from './views/ComposerView.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -25,6 +26,8 @@ export const router = createRouter({
     { path: '/runs/:id', name: 'run', component: RunView, props: true },
     { path: '/compare', name: 'compare', component: CompareView },
     { path: '/settings', name: 'settings', component: SettingsView },
+    { path: '/composer', name: 'composer', component: ComposerView },
+    { path: '/composer/:modelId', name: 'composerModel', component: ComposerView, props: true },
     { path: '/:pathMatch(.*)*', redirect: '/' }
   ]
 })

@@ -4,6 +4,7 @@
  * mode (uploaded first). Dropped folders are walked with the entries API, keeping relative paths,
  * because an image folder's class sub-folders are its labels.
  */
+import { shallowRef } from 'vue'
 import { importsByPath, pathForFile } from '@renderer/api/bridge'
 import type { DroppedFile } from '@renderer/api/upload'
 import { pickedFolderPath } from '@renderer/lib/upload'
@@ -97,3 +98,9 @@ export function dragHasFiles(e: DragEvent): boolean {
   const types = e.dataTransfer?.types
   return !!types && Array.from(types).includes('Files')
 }
+
+/**
+ * A view that takes dropped files itself instead of the dataset import (the composer takes a
+ * model.json). While set, the window-wide drop overlay shows `title` and hands the files to `take`.
+ */
+export const dropClaim = shallowRef<{ title: string; hint: string; take: (files: File[]) => void } | null>(null)

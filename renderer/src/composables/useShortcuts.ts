@@ -93,6 +93,7 @@ export const SHORTCUT_LIST: readonly { keys: string[][]; label: string }[] = [
   { keys: [['g', 'd']], label: 'shortcuts.goDatasets' },
   { keys: [['g', 'r']], label: 'shortcuts.goRuns' },
   { keys: [['g', 'c']], label: 'shortcuts.goCompare' },
+  { keys: [['g', 'm']], label: 'shortcuts.goComposer' },
   { keys: [['g', 's']], label: 'shortcuts.goSettings' },
   { keys: [['n']], label: 'shortcuts.newRun' },
   { keys: [['s'], ['Ctrl', '.']], label: 'shortcuts.stop' },

@@ -1,0 +1,251 @@
+/**
+ * The composer's state: the graph being edited (immutable snapshots in an undo history), the
+ * selected layer, the dataset it is checked against, the saved model/version it came from, and
+ * the saved models list. Kept in a store (not the view) so the graph survives a trip to the run
+ * form and back, and so the run form's "composed model" reads exactly what the composer shows.
+ */
+import { defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { ModelDetail, ModelSummary } from '@contract/types'
+import {
+  analyzeGraph, exportGraphJson, importKerasModel, templateGraph,
+  type GraphAnalysis, type GraphSpec, type GraphTemplateId, type LayerKind
+} from '@contract/model'
+import { api } from '@renderer/api/client'
+import { History } from '@renderer/lib/history'
+import {
+  clampIndex, datasetInfo, emptyGraph, insertLayer, moveLayer, removeLayer, renameLayer, setInputs, setOutput, setParam
+} from '@renderer/lib/graphEdit'
+import { useDatasets } from './datasets'
+import { useToasts } from './toasts'
+
+/** Where the graph came from: a saved model version (for "Save" to add the next version). */
+export interface ModelSource { modelId: string; version: number; name: string }
+
+export const useComposer = defineStore('composer', () => {
+  const datasets = useDatasets()
+  const spec = shallowRef<GraphSpec>(emptyGraph())
+  let history = new History<GraphSpec>(spec.value)
+  /** Bumped on every history change so canUndo/canRedo recompute. */
+  const rev = ref(0)
+  const selectedId = ref<string | null>(null)
+  const datasetId = ref('')
+  const source = ref<ModelSource | null>(null)
+  const name = ref('')
+  /** The spec as last saved or loaded, to tell unsaved edits. */
+  const savedJson = ref(JSON.stringify(spec.value))
+  const models = shallowRef<ModelSummary[]>([])
+  const detail = shallowRef<ModelDetail | null>(null)
+  const saving = ref(false)
+  /** Whether anything was loaded yet (the view opens the template gallery on a fresh start). */
+  const started = ref(false)
+
+  const dataset = computed(() => datasets.byId(datasetId.value))
+  const analysis = computed<GraphAnalysis>(() => analyzeGraph(spec.value, dataset.value ? datasetInfo(dataset.value) : undefined))
+  const canUndo = computed(() => { void rev.value; return history.canUndo })
+  const canRedo = computed(() => { void rev.value; return history.canRedo })
+  const dirty = computed(() => JSON.stringify(spec.value) !== savedJson.value)
+  const selectedIndex = computed(() => spec.value.nodes.findIndex((n) => n.id === selectedId.value))
+  const selected = computed(() => spec.value.nodes[selectedIndex.value])
+
+  /** Makes `next` current as one undo step (merged with the previous one under the same `coalesce` key). */
+  function apply(next: GraphSpec, coalesce?: string): void {
+    if (next === spec.value) return
+    history.push(next, coalesce)
+    spec.value = next
+    rev.value++
+  }
+
+  /** Opens `next` with a fresh history (a template, an import, a saved version). */
+  function load(next: GraphSpec, from: ModelSource | null = null, modelName = next.name ?? ''): void {
+    history = new History(next)
+    spec.value = next
+    rev.value++
+    source.value = from
+    name.value = from?.name ?? modelName
+    savedJson.value = from ? JSON.stringify(next) : JSON.stringify(emptyGraph())
+    selectedId.value = next.nodes[next.nodes.length - 1]?.id ?? null
+    started.value = true
+  }
+
+  function undo(): void {
+    const s = history.undo()
+    if (!s) return
+    spec.value = s
+    rev.value++
+    if (selectedId.value && !s.nodes.some((n) => n.id === selectedId.value)) selectedId.value = s.nodes[clampIndex(selectedIndex.value, s.nodes.length)]?.id ?? null
+  }
+
+  function redo(): void {
+    const s = history.redo()
+    if (!s) return
+    spec.value = s
+    rev.value++
+    if (selectedId.value && !s.nodes.some((n) => n.id === selectedId.value)) selectedId.value = s.nodes[s.nodes.length - 1]?.id ?? null
+  }
+
+  /** Ends merging of typed edits (the field lost focus). */
+  function seal(): void {
+    history.seal()
+  }
+
+  /** Inserts a `kind` layer at `index` (default: below the selection, or at the end) and selects it. */
+  function insert(kind: LayerKind, index?: number, params?: Record<string, unknown>): void {
+    const at = index ?? (selectedIndex.value >= 0 ? selectedIndex.value + 1 : spec.value.nodes.length)
+    const r = insertLayer(spec.value, at, kind, params)
+    apply(r.spec)
+    selectedId.value = r.id
+    started.value = true
+  }
+
+  function remove(id: string): void {
+    const i = spec.value.nodes.findIndex((n) => n.id === id)
+    if (i < 0) return
+    const next = removeLayer(spec.value, id)
+    apply(next)
+    if (selectedId.value === id) selectedId.value = next.nodes[clampIndex(i, next.nodes.length)]?.id ?? null
+  }
+
+  function moveTo(id: string, index: number): void {
+    apply(moveLayer(spec.value, id, index))
+  }
+
+  /** Moves the selection up (−1) or down (+1) one place. */
+  function moveBy(delta: number): void {
+    const id = selectedId.value
+    if (id === null) return
+    moveTo(id, selectedIndex.value + delta)
+  }
+
+  function param(id: string, key: string, value: unknown): void {
+    apply(setParam(spec.value, id, key, value), `${id}:${key}`)
+  }
+
+  function inputs(id: string, list: string[]): void {
+    apply(setInputs(spec.value, id, list))
+  }
+
+  function output(id: string): void {
+    apply(setOutput(spec.value, id))
+  }
+
+  function rename(id: string, next: string): void {
+    const s = renameLayer(spec.value, id, next)
+    if (s === spec.value) return
+    apply(s)
+    if (selectedId.value === id) selectedId.value = next
+  }
+
+  /** Selects the layer `delta` places above/below the selection (the first one when none is). */
+  function selectBy(delta: number): void {
+    const n = spec.value.nodes.length
+    if (n === 0) return
+    const i = selectedIndex.value < 0 ? (delta > 0 ? 0 : n - 1) : clampIndex(selectedIndex.value + delta, n)
+    selectedId.value = spec.value.nodes[i]!.id
+  }
+
+  /** Starts from template `id`, built for the current dataset. */
+  function fromTemplate(id: GraphTemplateId): void {
+    const ds = dataset.value
+    const info = ds ? datasetInfo(ds) : { inputShape: [28, 28, 1], task: 'classification' as const, numClasses: 10 }
+    load(templateGraph(id, info))
+  }
+
+  /** Starts from an empty graph. */
+  function fromScratch(): void {
+    load(emptyGraph())
+  }
+
+  /**
+   * Opens the text of a Keras / TF.js model.json or a studio graph JSON. Returns the importer's
+   * warnings (things left out); throws with the importer's message (naming the layer) on failure.
+   */
+  function importText(text: string, fileName: string): string[] {
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch (err) {
+      throw new Error(`${fileName}: not JSON (${err instanceof Error ? err.message : String(err)})`)
+    }
+    const obj = json as { format?: unknown }
+    if (obj && typeof obj === 'object' && obj.format === 'studio-graph') {
+      load(json as GraphSpec, null, (json as GraphSpec).name ?? fileName.replace(/\.json$/i, ''))
+      return []
+    }
+    const r = importKerasModel(json)
+    load(r.spec, null, r.spec.name ?? fileName.replace(/\.json$/i, ''))
+    return r.warnings
+  }
+
+  /** The graph as the JSON file "Export" downloads, and its file name. */
+  function exportFile(): { fileName: string; text: string } {
+    const base = (name.value || spec.value.name || 'model').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'
+    const version = source.value && !dirty.value ? `-v${source.value.version}` : ''
+    return { fileName: `${base}${version}.studio-graph.json`, text: exportGraphJson({ ...spec.value, ...(name.value ? { name: name.value } : {}) }) }
+  }
+
+  async function loadModels(): Promise<void> {
+    try {
+      models.value = await api.call('models:list', {})
+    } catch (err) {
+      useToasts().error(err, 'errors.loadFailed', { what: 'models:list' })
+    }
+  }
+
+  async function loadDetail(modelId: string): Promise<ModelDetail | null> {
+    try {
+      const d = await api.call('models:get', { modelId })
+      detail.value = d
+      return d
+    } catch (err) {
+      useToasts().error(err, 'errors.loadFailed', { what: 'models:get' })
+      return null
+    }
+  }
+
+  /** Opens a saved model's `version` (default: the latest). */
+  async function open(modelId: string, version?: number): Promise<boolean> {
+    const d = detail.value?.summary.id === modelId ? detail.value : await loadDetail(modelId)
+    if (!d) return false
+    const v = version === undefined ? d.versions[0] : d.versions.find((x) => x.version === version)
+    if (!v) return false
+    load(v.spec as GraphSpec, { modelId, version: v.version, name: d.summary.name })
+    return true
+  }
+
+  /**
+   * Saves the graph: a new model, or the next version of the one it came from. Returns the
+   * version saved (or the unchanged latest), or null after showing main's message.
+   */
+  async function save(note?: string): Promise<{ version: number; created: boolean } | null> {
+    saving.value = true
+    try {
+      const modelName = name.value.trim() || spec.value.name || 'Untitled model'
+      const r = await api.call('models:save', {
+        ...(source.value ? { modelId: source.value.modelId } : {}),
+        name: modelName,
+        spec: { ...spec.value, name: modelName },
+        ...(note ? { note } : {}),
+        ...(datasetId.value ? { datasetId: datasetId.value } : {})
+      })
+      source.value = { modelId: r.model.id, version: r.version.version, name: r.model.name }
+      name.value = r.model.name
+      savedJson.value = JSON.stringify(spec.value)
+      void loadDetail(r.model.id)
+      void loadModels()
+      return { version: r.version.version, created: r.created }
+    } catch (err) {
+      useToasts().error(err, 'composer.errors.saveFailed')
+      return null
+    } finally {
+      saving.value = false
+    }
+  }
+
+  return {
+    spec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
+    canUndo, canRedo, dirty, selectedIndex, selected,
+    apply, load, undo, redo, seal, insert, remove, moveTo, moveBy, param, inputs, output, rename, selectBy,
+    fromTemplate, fromScratch, importText, exportFile, loadModels, loadDetail, open, save
+  }
+})
