@@ -10,6 +10,10 @@ import {
   InspectArgsSchema, JobIdArgsSchema, MetricsArgsSchema, RenameRunArgsSchema, ResplitArgsSchema, RunIdArgsSchema,
   StartRunArgsSchema, UpdateDatasetArgsSchema
 } from '../../preload/contract/schemas'
+import {
+  HpoAnalysisArgsSchema, HpoCreateArgsSchema, HpoEnqueueArgsSchema, HpoExtendArgsSchema, HpoHintArgsSchema,
+  HpoImportTrialsArgsSchema, HpoPauseArgsSchema, HpoStudyIdArgsSchema, HpoSurrogateArgsSchema
+} from '../../preload/contract/hpoSchemas'
 import { createLogger } from '../common/logger'
 import type { Handlers } from '../services/studio'
 import { StudioError } from '../services/errors'
@@ -36,7 +40,21 @@ export const ARG_SCHEMAS: { [C in RequestChannel]: z.ZodType } = {
   'datasets:images': DatasetImagesArgsSchema,
   'datasets:update': UpdateDatasetArgsSchema,
   'datasets:delete': DatasetIdArgsSchema,
-  'datasets:resplit': ResplitArgsSchema
+  'datasets:resplit': ResplitArgsSchema,
+  'hpo:list': EmptyArgsSchema,
+  'hpo:get': HpoStudyIdArgsSchema,
+  'hpo:create': HpoCreateArgsSchema,
+  'hpo:start': HpoStudyIdArgsSchema,
+  'hpo:pause': HpoPauseArgsSchema,
+  'hpo:resume': HpoStudyIdArgsSchema,
+  'hpo:stop': HpoStudyIdArgsSchema,
+  'hpo:extend': HpoExtendArgsSchema,
+  'hpo:enqueue': HpoEnqueueArgsSchema,
+  'hpo:importTrials': HpoImportTrialsArgsSchema,
+  'hpo:delete': HpoStudyIdArgsSchema,
+  'hpo:analysis': HpoAnalysisArgsSchema,
+  'hpo:surrogate': HpoSurrogateArgsSchema,
+  'hpo:hint': HpoHintArgsSchema
 }
 
 const CHANNELS: ReadonlySet<string> = new Set(REQUEST_CHANNELS)

@@ -23,6 +23,7 @@ import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
 import { DatasetService } from './datasetService'
+import { HpoService } from './hpoService'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -89,6 +90,8 @@ export class StudioCore {
   readonly metrics: MetricsRepo
   readonly checkpoints: CheckpointsRepo
   readonly datasetService: DatasetService
+  /** HPO studies (issue 5): the coordinator and the hpo:* channels. */
+  readonly hpo: HpoService
   private readonly active = new Map<string, ActiveRun>()
   private backend: BackendInfo | null = null
   private closed = false
@@ -106,6 +109,7 @@ export class StudioCore {
       datasetsDir: this.layout.datasets, uploadsDir: path.join(this.layout.root, 'uploads'), repo: this.datasets, hub: this.hub,
       ...(opts.importWorkerEntry ? { workerEntry: opts.importWorkerEntry } : {})
     })
+    this.hpo = new HpoService(this)
     this.handlers = this.makeHandlers()
   }
 
@@ -117,6 +121,7 @@ export class StudioCore {
     const core = new StudioCore(opts)
     core.registerSamples()
     core.recoverInterruptedRuns()
+    core.hpo.recover()
     try {
       core.backend = (opts.probeBackend ?? probeBackend)()
     } catch (e) {
@@ -338,7 +343,8 @@ export class StudioCore {
         this.summary(runId)
         return this.metrics.series(runId, names, afterStep)
       },
-      ...this.datasetService.handlers()
+      ...this.datasetService.handlers(),
+      ...this.hpo.handlers()
     }
   }
 
@@ -352,6 +358,7 @@ export class StudioCore {
   async close(graceMs = 3000): Promise<void> {
     if (this.closed) return
     this.closed = true
+    this.hpo.close()
     await this.datasetService.close()
     const waits: Promise<unknown>[] = []
     for (const [id, a] of this.active) {

@@ -9,6 +9,10 @@ import type {
   DeleteResult, ImportEnd, ImportJob, ImportOptions, ImportProgress, InspectResult, MetricBatch,
   MetricSeries, ModelTemplateInfo, RunConfig, RunDetail, RunSummary, SplitName, SplitPercents
 } from './types'
+import type {
+  HpoAnalysis, HpoHint, HpoParams, HpoPauseMode, HpoSamplerConfig, HpoStudyDetail, HpoStudyInput, HpoStudySummary,
+  HpoSurrogate, HpoTrialEvent, HpoTrialInfo
+} from './types'
 
 /** Request channels: `args` is validated in main, `result` is what the caller gets on success. */
 export interface Requests {
@@ -57,6 +61,33 @@ export interface Requests {
   'datasets:delete': { args: { datasetId: string }; result: DeleteResult }
   /** Makes a new version with another split (a job, like import); runs keep their version. */
   'datasets:resplit': { args: { datasetId: string; split: SplitPercents; seed: number }; result: { jobId: string } }
+  // ── HPO studies (issue 5); shapes in ./hpoSchemas ──
+  'hpo:list': { args: Record<string, never>; result: HpoStudySummary[] }
+  'hpo:get': { args: { studyId: string }; result: HpoStudyDetail }
+  /** Validates (field paths in the error), stores a `draft` study; `start: true` starts it at once. */
+  'hpo:create': { args: { study: HpoStudyInput; start?: boolean }; result: HpoStudyDetail }
+  'hpo:start': { args: { studyId: string }; result: HpoStudySummary }
+  /** `finish` (default): running trials finish, no new ones; `stop`: running trials are stopped and re-queued. */
+  'hpo:pause': { args: { studyId: string; mode?: HpoPauseMode }; result: HpoStudySummary }
+  'hpo:resume': { args: { studyId: string }; result: HpoStudySummary }
+  /** Ends the study: running trials are stopped (recorded failed, "stopped by the user"). */
+  'hpo:stop': { args: { studyId: string }; result: HpoStudySummary }
+  /** Adds to the budget; a completed study goes back to running. */
+  'hpo:extend': { args: { studyId: string; addTrials?: number; addWallTimeMs?: number }; result: HpoStudySummary }
+  /** Warm start: queues configurations (checked against the space) ahead of sampled ones. */
+  'hpo:enqueue': { args: { studyId: string; params: HpoParams[] }; result: HpoTrialInfo[] }
+  /** Warm start: copies another study's finished trials that fit this space. */
+  'hpo:importTrials': { args: { studyId: string; fromStudyId: string }; result: { imported: number; skipped: number } }
+  /** Deletes a study and its trials (refused with `conflict` while running); runs are kept. */
+  'hpo:delete': { args: { studyId: string }; result: { deleted: boolean } }
+  'hpo:analysis': { args: { studyId: string; contour?: { x: string; y: string } }; result: HpoAnalysis }
+  /** GP surrogate mean ± sd and acquisition over one or two parameters, as of `iteration` trials. */
+  'hpo:surrogate': {
+    args: { studyId: string; params: string[]; iteration?: number; resolution?: number; acquisition?: 'ei' | 'ucb' | 'pi'; fixed?: HpoParams }
+    result: HpoSurrogate
+  }
+  /** Budget hint and the automatic sampler choice for a space being edited (no study needed). */
+  'hpo:hint': { args: { space: unknown; sampler?: HpoSamplerConfig; budgetTrials?: number }; result: HpoHint }
 }
 
 /**
@@ -86,6 +117,10 @@ export interface Events {
   'datasets:didImportEnd': ImportEnd
   /** A dataset was added, renamed, described or deleted (`summary` null). */
   'datasets:didChange': DatasetChange
+  /** A study was created, changed state, or a trial moved on (counts, best, ETA). */
+  'hpo:didChange': HpoStudySummary
+  /** A trial was created, started, reported an epoch, or finished. */
+  'hpo:didTrial': HpoTrialEvent
 }
 
 export type RequestChannel = keyof Requests
@@ -98,12 +133,15 @@ export const REQUEST_CHANNELS = [
   'app:info', 'datasets:list', 'models:templates', 'runs:list', 'runs:get', 'runs:start',
   'runs:stop', 'runs:rename', 'runs:metrics',
   'datasets:inspect', 'datasets:import', 'datasets:cancelImport', 'datasets:importJobs', 'datasets:get',
-  'datasets:rows', 'datasets:images', 'datasets:update', 'datasets:delete', 'datasets:resplit'
+  'datasets:rows', 'datasets:images', 'datasets:update', 'datasets:delete', 'datasets:resplit',
+  'hpo:list', 'hpo:get', 'hpo:create', 'hpo:start', 'hpo:pause', 'hpo:resume', 'hpo:stop', 'hpo:extend',
+  'hpo:enqueue', 'hpo:importTrials', 'hpo:delete', 'hpo:analysis', 'hpo:surrogate', 'hpo:hint'
 ] as const satisfies readonly RequestChannel[]
 
 export const EVENT_CHANNELS = [
   'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint',
-  'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange'
+  'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange',
+  'hpo:didChange', 'hpo:didTrial'
 ] as const satisfies readonly EventChannel[]
 
 /** Stable error codes; the message is for people, the code is for code. */
