@@ -16,6 +16,8 @@ export default defineConfig({
           index: resolve(__dirname, 'main/app/index.ts'),
           launch: resolve(__dirname, 'main/app/launch.ts'),
           trainer: resolve(__dirname, 'main/trainer/entry.ts'),
+          // Evaluation / prediction of checkpoints (issue 4): its own process, like a trainer.
+          evalJob: resolve(__dirname, 'main/trainer/evaluation/job.ts'),
           cli: resolve(__dirname, 'main/cli/index.ts'),
           // Dataset import runs in a worker thread (off main's event loop): its own entry file.
           importWorker: resolve(__dirname, 'main/datasets/importWorker.ts')

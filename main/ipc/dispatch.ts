@@ -8,7 +8,9 @@ import { REQUEST_CHANNELS, type Envelope, type RequestChannel } from '../../prel
 import {
   DatasetIdArgsSchema, DatasetImagesArgsSchema, DatasetRowsArgsSchema, EmptyArgsSchema, ImportArgsSchema,
   InspectArgsSchema, JobIdArgsSchema, MetricsArgsSchema, RenameRunArgsSchema, ResplitArgsSchema, RunIdArgsSchema,
-  StartRunArgsSchema, UpdateDatasetArgsSchema
+  StartRunArgsSchema, UpdateDatasetArgsSchema,
+  EvaluateArgsSchema, ExportCheckpointArgsSchema, ForkArgsSchema, ModelExportArgsSchema, ModelIdArgsSchema,
+  ModelImportArgsSchema, ModelSaveArgsSchema, PredictArgsSchema, ResumeFromArgsSchema
 } from '../../preload/contract/schemas'
 import {
   HpoAnalysisArgsSchema, HpoCreateArgsSchema, HpoEnqueueArgsSchema, HpoExtendArgsSchema, HpoHintArgsSchema,
@@ -41,6 +43,20 @@ export const ARG_SCHEMAS: { [C in RequestChannel]: z.ZodType } = {
   'datasets:update': UpdateDatasetArgsSchema,
   'datasets:delete': DatasetIdArgsSchema,
   'datasets:resplit': ResplitArgsSchema,
+  'models:list': EmptyArgsSchema,
+  'models:get': ModelIdArgsSchema,
+  'models:save': ModelSaveArgsSchema,
+  'models:importKeras': ModelImportArgsSchema,
+  'models:export': ModelExportArgsSchema,
+  'models:delete': ModelIdArgsSchema,
+  'runs:pause': RunIdArgsSchema,
+  'runs:resume': RunIdArgsSchema,
+  'runs:resumeFrom': ResumeFromArgsSchema,
+  'runs:fork': ForkArgsSchema,
+  'runs:exportCheckpoint': ExportCheckpointArgsSchema,
+  'runs:evaluate': EvaluateArgsSchema,
+  'runs:predict': PredictArgsSchema,
+  'runs:distributions': RunIdArgsSchema,
   'hpo:list': EmptyArgsSchema,
   'hpo:get': HpoStudyIdArgsSchema,
   'hpo:create': HpoCreateArgsSchema,

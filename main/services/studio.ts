@@ -8,9 +8,10 @@ import path from 'node:path'
 import type { Requests, RequestChannel } from '../../preload/contract/channels'
 import type {
   AppInfo, BackendInfo, CheckpointInfo, DatasetSummary, MetricBatch, ModelSpec, ModelTemplateInfo,
-  RunConfig, RunDetail, RunSummary
+  RunConfig, RunDetail, RunModel, RunSummary
 } from '../../preload/contract/types'
-import { METRIC } from '../../preload/contract/types'
+import { METRIC, isGraphModel } from '../../preload/contract/types'
+import { analyzeGraph } from '../../preload/contract/model/analyze'
 import { createLogger } from '../common/logger'
 import { dataLayout, resolveInside } from '../common/paths'
 import { newRunId } from '../common/ids'
@@ -19,11 +20,14 @@ import { openDatabase, type StudioDb } from '../storage/db'
 import { CheckpointsRepo, type BestBy } from '../storage/checkpointsRepo'
 import { DatasetsRepo, toSummary, type DatasetRecord } from '../storage/datasetsRepo'
 import { MetricsRepo } from '../storage/metricsRepo'
+import { ModelsRepo } from '../storage/modelsRepo'
 import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
+import { probeEngine, type EngineProbe } from '../trainer/engine/probe'
 import { DatasetService } from './datasetService'
 import { HpoService } from './hpoService'
+import { ModelsService } from './modelsService'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -40,6 +44,8 @@ export interface StudioOptions {
   nativeBinding?: string
   /** Finds the backend a new run would get (default: probeBackend, a few file lookups, no TF.js). */
   probeBackend?: () => BackendInfo
+  /** Whether the native training kernels load here (default: probeEngine, loads the addon once). */
+  probeEngine?: () => EngineProbe
   /** Where the sample datasets' source files are (resources/samples). */
   samplesDir?: string
   /** Built import worker (out/main/importWorker.js); default: found next to the running code. */
@@ -56,7 +62,11 @@ const TEMPLATES: ModelTemplateInfo[] = [
 ]
 
 /** Readable model description stored with the run, e.g. "mlp 64-64 relu". */
-export function describeModel(m: ModelSpec): string {
+export function describeModel(m: RunModel): string {
+  if (isGraphModel(m)) {
+    const layers = m.graph.nodes.filter((n) => n.kind !== 'Input').length
+    return `${m.graph.name?.trim() || 'graph'}${m.modelVersion ? ` v${m.modelVersion}` : ''} (${layers} layers)`
+  }
   switch (m.template) {
     case 'logreg': return 'logreg'
     case 'mlp': return `mlp ${(m.hidden ?? [64, 64]).join('-')} ${m.activation ?? 'relu'}`
@@ -90,10 +100,13 @@ export class StudioCore {
   readonly metrics: MetricsRepo
   readonly checkpoints: CheckpointsRepo
   readonly datasetService: DatasetService
+  readonly modelsService: ModelsService
   /** HPO studies (issue 5): the coordinator and the hpo:* channels. */
   readonly hpo: HpoService
+  readonly models: ModelsRepo
   private readonly active = new Map<string, ActiveRun>()
   private backend: BackendInfo | null = null
+  private engine: EngineProbe | null = null
   private closed = false
   readonly handlers: Handlers
 
@@ -108,6 +121,14 @@ export class StudioCore {
     this.datasetService = new DatasetService({
       datasetsDir: this.layout.datasets, uploadsDir: path.join(this.layout.root, 'uploads'), repo: this.datasets, hub: this.hub,
       ...(opts.importWorkerEntry ? { workerEntry: opts.importWorkerEntry } : {})
+    })
+    this.models = new ModelsRepo(this.db)
+    this.modelsService = new ModelsService({
+      repo: this.models, runs: this.runs, hub: this.hub,
+      datasetInfo: (datasetId) => {
+        const d = this.dataset(datasetId)
+        return { inputShape: d.inputShape, task: d.task, numClasses: d.numClasses }
+      }
     })
     this.hpo = new HpoService(this)
     this.handlers = this.makeHandlers()
@@ -127,6 +148,7 @@ export class StudioCore {
     } catch (e) {
       log.warn('backend probe failed', e)
     }
+    core.engine = (opts.probeEngine ?? probeEngine)()
     return core
   }
 
@@ -171,7 +193,16 @@ export class StudioCore {
   }
 
   /** Checks that a model template fits a dataset; throws a message that says what to pick instead. */
-  private checkModelFits(model: ModelSpec, d: DatasetRecord): void {
+  private checkModelFits(model: RunModel, d: DatasetRecord): void {
+    if (isGraphModel(model)) {
+      // A composed graph: the composer's own analysis decides, so the message names the layer.
+      const a = analyzeGraph(model.graph, { inputShape: d.inputShape, task: d.task, numClasses: d.numClasses })
+      if (!a.valid) {
+        const e = a.errors[0]!
+        throw new StudioError('invalid_argument', `The model does not fit dataset "${d.id}": ${e.nodeId ? `layer ${e.nodeId}: ` : ''}${e.message}`)
+      }
+      return
+    }
     const t = TEMPLATES.find((x) => x.id === model.template)!
     const rank = d.inputShape.length
     if (!t.inputRanks.includes(rank)) {
@@ -193,7 +224,7 @@ export class StudioCore {
     const runDir = resolveInside(this.layout.runs, id)
     mkdirSync(runDir, { recursive: true })
     const count = this.runs.list().filter((r) => r.datasetId === d.id).length + 1
-    const name = config.name?.trim() || `${d.name} · ${config.model.template} #${count}`
+    const name = config.name?.trim() || `${d.name} · ${isGraphModel(config.model) ? config.model.graph.name?.trim() || 'graph' : config.model.template} #${count}`
     const now = Date.now()
     this.runs.create({ id, name, config, model: describeModel(config.model), runDir, createdAt: now })
     const state: ActiveRun = { session: null, lastError: null, epochLossSeen: 0, stopRequested: false }
@@ -320,8 +351,20 @@ export class StudioCore {
   appInfo(): AppInfo {
     return {
       version: this.opts.version, mode: this.opts.mode, dataDir: this.layout.root,
-      platform: `${process.platform}-${process.arch}`, backend: this.backend, backendHint: this.backend ? fasterBackendHint(this.backend.name) : null
+      platform: `${process.platform}-${process.arch}`, backend: this.backend,
+      backendHint: this.backend ? fasterBackendHint(this.backend.name, { nativeEngine: this.engine?.native === true }) : null,
+      ...(this.engine ? { engine: this.engine.description, nativeEngine: this.engine.native, cores: this.engine.cores } : {})
     }
+  }
+
+  /**
+   * CPU threads each trainer gets when `extra` more runs start now: max(1, ⌊cores / running
+   * trainers⌋) (issue 6). Trainers already running are told their new share when one starts or
+   * ends (TrainerSession.rebalance), so N runs at once never oversubscribe the cores; a run's own
+   * `threads` setting is an upper bound within its share.
+   */
+  threadShare(extra = 0): number {
+    return TrainerSession.threadShare(extra)
   }
 
   private makeHandlers(): Handlers {
@@ -344,7 +387,19 @@ export class StudioCore {
         return this.metrics.series(runId, names, afterStep)
       },
       ...this.datasetService.handlers(),
-      ...this.hpo.handlers()
+      ...this.hpo.handlers(),
+      ...this.modelsService.handlers(),
+      ...this.lifecycleHandlers()
+    }
+  }
+
+  /** Run lifecycle channels of issue 4 (pause/resume, resumeFrom, fork, export, evaluation). */
+  private lifecycleHandlers(): Pick<Handlers, 'runs:pause' | 'runs:resume' | 'runs:resumeFrom' | 'runs:fork' |
+    'runs:exportCheckpoint' | 'runs:evaluate' | 'runs:predict' | 'runs:distributions'> {
+    const todo = (): never => { throw new StudioError('unavailable', 'not implemented yet') }
+    return {
+      'runs:pause': todo, 'runs:resume': todo, 'runs:resumeFrom': todo, 'runs:fork': todo,
+      'runs:exportCheckpoint': todo, 'runs:evaluate': todo, 'runs:predict': todo, 'runs:distributions': todo
     }
   }
 

@@ -7,7 +7,9 @@
 import type {
   AppInfo, CheckpointInfo, DatasetChange, DatasetDetail, DatasetImages, DatasetRows, DatasetSummary,
   DeleteResult, ImportEnd, ImportJob, ImportOptions, ImportProgress, InspectResult, MetricBatch,
-  MetricSeries, ModelTemplateInfo, RunConfig, RunDetail, RunSummary, SplitName, SplitPercents
+  MetricSeries, ModelTemplateInfo, RunConfig, RunDetail, RunSummary, SplitName, SplitPercents,
+  CheckpointExport, Distributions, EvalSplit, Evaluation, ModelDeleteResult, ModelDetail, ModelExport,
+  ModelImportResult, ModelSaveResult, ModelSummary, PredictInput, Prediction
 } from './types'
 import type {
   HpoAnalysis, HpoHint, HpoParams, HpoPauseMode, HpoSamplerConfig, HpoStudyDetail, HpoStudyInput, HpoStudySummary,
@@ -61,6 +63,55 @@ export interface Requests {
   'datasets:delete': { args: { datasetId: string }; result: DeleteResult }
   /** Makes a new version with another split (a job, like import); runs keep their version. */
   'datasets:resplit': { args: { datasetId: string; split: SplitPercents; seed: number }; result: { jobId: string } }
+
+  // ── models: saved, versioned composer graphs (issue 4) ──
+  /** Saved models (tombstoned ones hidden), most recently updated first. */
+  'models:list': { args: Record<string, never>; result: ModelSummary[] }
+  /** A model with every version (newest first), each with its spec. */
+  'models:get': { args: { modelId: string }; result: ModelDetail }
+  /**
+   * Saves a graph: a new model (no modelId) or a new version of one, only when the spec differs
+   * from its latest version. Invalid graphs are refused (`invalid_argument`) with a message that
+   * starts with the offending node id: "conv_2 (Conv2D): …".
+   */
+  'models:save': {
+    args: { modelId?: string; name?: string; description?: string; spec: unknown; note?: string; datasetId?: string }
+    result: ModelSaveResult
+  }
+  /** Imports the text of a Keras / TF.js model.json as a new saved model. */
+  'models:importKeras': { args: { json: string; name?: string }; result: ModelImportResult }
+  /** A version's spec as a file's text (studio graph JSON, or a Keras topology). */
+  'models:export': { args: { modelId: string; version?: number; format?: 'studio' | 'keras' }; result: ModelExport }
+  /** Deletes a model; refused (`conflict`) while a run of it is active; runs keep their spec. */
+  'models:delete': { args: { modelId: string }; result: ModelDeleteResult }
+
+  // ── run lifecycle (issue 4) ──
+  /** Pauses a running run after the current batch (status `paused`, its process stays). */
+  'runs:pause': { args: { runId: string }; result: RunSummary }
+  /** Resumes a paused run. */
+  'runs:resume': { args: { runId: string }; result: RunSummary }
+  /**
+   * Continues the SAME run from one of its checkpoints (a run that is not running): epoch and step
+   * counters continue from the checkpoint, optimizer state is restored where the checkpoint has it,
+   * later checkpoints are marked deleted and metric points after its step are replaced.
+   */
+  'runs:resumeFrom': { args: { runId: string; checkpointId: number }; result: RunSummary }
+  /** A NEW run starting from a checkpoint's weights with changed settings; links to its parent. */
+  'runs:fork': {
+    args: { runId?: string; checkpointId: number; overrides?: Record<string, unknown>; name?: string }
+    result: RunSummary
+  }
+  /** Copies a checkpoint as a TF.js model folder (model.json + weights.bin) for tf.loadLayersModel. */
+  'runs:exportCheckpoint': { args: { runId?: string; checkpointId: number; destDir?: string }; result: CheckpointExport }
+  /**
+   * Evaluates a checkpoint (default: the best) on the val or test split in a trainer process;
+   * results are cached per checkpoint and split. Takes seconds.
+   */
+  'runs:evaluate': { args: { runId: string; checkpointId?: number; split: EvalSplit }; result: Evaluation }
+  /** Predicts one example (an image or a row) with a checkpoint (default: the best). */
+  'runs:predict': { args: { runId: string; checkpointId?: number; input: PredictInput }; result: Prediction }
+  /** Per-epoch weight/activation distributions and first-layer filter images the trainer wrote. */
+  'runs:distributions': { args: { runId: string }; result: Distributions }
   // ── HPO studies (issue 5); shapes in ./hpoSchemas ──
   'hpo:list': { args: Record<string, never>; result: HpoStudySummary[] }
   'hpo:get': { args: { studyId: string }; result: HpoStudyDetail }
@@ -117,6 +168,8 @@ export interface Events {
   'datasets:didImportEnd': ImportEnd
   /** A dataset was added, renamed, described or deleted (`summary` null). */
   'datasets:didChange': DatasetChange
+  /** A model was saved (new model or version), imported or deleted (`summary` null). */
+  'models:didChange': { modelId: string; summary: ModelSummary | null }
   /** A study was created, changed state, or a trial moved on (counts, best, ETA). */
   'hpo:didChange': HpoStudySummary
   /** A trial was created, started, reported an epoch, or finished. */
@@ -134,13 +187,16 @@ export const REQUEST_CHANNELS = [
   'runs:stop', 'runs:rename', 'runs:metrics',
   'datasets:inspect', 'datasets:import', 'datasets:cancelImport', 'datasets:importJobs', 'datasets:get',
   'datasets:rows', 'datasets:images', 'datasets:update', 'datasets:delete', 'datasets:resplit',
+  'models:list', 'models:get', 'models:save', 'models:importKeras', 'models:export', 'models:delete',
+  'runs:pause', 'runs:resume', 'runs:resumeFrom', 'runs:fork', 'runs:exportCheckpoint', 'runs:evaluate',
+  'runs:predict', 'runs:distributions',
   'hpo:list', 'hpo:get', 'hpo:create', 'hpo:start', 'hpo:pause', 'hpo:resume', 'hpo:stop', 'hpo:extend',
   'hpo:enqueue', 'hpo:importTrials', 'hpo:delete', 'hpo:analysis', 'hpo:surrogate', 'hpo:hint'
 ] as const satisfies readonly RequestChannel[]
 
 export const EVENT_CHANNELS = [
   'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint',
-  'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange',
+  'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange', 'models:didChange',
   'hpo:didChange', 'hpo:didTrial'
 ] as const satisfies readonly EventChannel[]
 
