@@ -3,7 +3,7 @@
  * Pure: no I/O, so it is unit-tested on its own.
  */
 import { parseArgs } from 'node:util'
-import { RunConfigSchema } from '../../preload/contract/schemas'
+import { ModelSpecSchema, RunConfigSchema } from '../../preload/contract/schemas'
 import type { RunConfig } from '../../preload/contract/types'
 
 /** A usage error: printed as it is, exit code 2. */
@@ -22,6 +22,8 @@ export const TRAIN_OPTIONS = {
   epochs: { type: 'string', default: '20' },
   seed: { type: 'string', default: '42' },
   backend: { type: 'string', default: 'auto' },
+  threads: { type: 'string' },
+  'drop-last': { type: 'boolean', default: false },
   name: { type: 'string' },
   'data-dir': { type: 'string' },
   json: { type: 'boolean', default: false },
@@ -32,7 +34,7 @@ const FLAG_OF: Record<string, string> = {
   datasetId: '--dataset', 'model.template': '--model', 'model.hidden': '--hidden',
   'model.activation': '--activation', 'model.filters': '--filters', 'model.denseUnits': '--dense-units',
   optimizer: '--optimizer', learningRate: '--lr', batchSize: '--batch-size', epochs: '--epochs',
-  seed: '--seed', backend: '--backend', name: '--name'
+  seed: '--seed', backend: '--backend', name: '--name', threads: '--threads'
 }
 
 function num(flag: string, v: string | undefined): number | undefined {
@@ -52,6 +54,20 @@ function list(flag: string, v: string | undefined): number[] | undefined {
   })
 }
 
+/**
+ * `--threads N`: the engine's CPU threads for this run (issue 6), a whole number from 1 to 256.
+ * More than the machine's cores is allowed but capped by the trainer (it never uses more threads
+ * than its share of the cores).
+ */
+export function threadsFlag(v: string | undefined): number | undefined {
+  if (v === undefined) return undefined
+  const n = Number(v)
+  if (v.trim() === '' || !Number.isInteger(n) || n < 1 || n > 256) {
+    throw new UsageError(`studio train: --threads: expected a whole number of threads from 1 to 256, got "${v}"`)
+  }
+  return n
+}
+
 /** Parses `studio train` arguments; throws UsageError with a specific message. */
 export function parseTrainArgs(argv: string[]): { config: RunConfig; dataDir?: string; json: boolean; help: boolean } {
   let values: Record<string, string | boolean | undefined>
@@ -61,6 +77,7 @@ export function parseTrainArgs(argv: string[]): { config: RunConfig; dataDir?: s
     throw new UsageError(`studio train: ${(e as Error).message.replace(/\. To specify.*$/s, '')}`)
   }
   if (values.help) return { config: undefined as unknown as RunConfig, json: false, help: true }
+  const threads = threadsFlag(values.threads as string | undefined)
   if (!values.dataset) throw new UsageError('studio train: --dataset is required (e.g. --dataset spirals; "studio datasets" lists them)')
   const raw = {
     datasetId: values.dataset,
@@ -77,7 +94,19 @@ export function parseTrainArgs(argv: string[]): { config: RunConfig; dataDir?: s
     batchSize: num('--batch-size', values['batch-size'] as string),
     epochs: num('--epochs', values.epochs as string),
     seed: num('--seed', values.seed as string),
-    backend: values.backend
+    backend: values.backend,
+    ...(threads !== undefined ? { threads } : {}),
+    ...(values['drop-last'] ? { dropLast: true } : {})
+  }
+  // The model is a union (template spec | composed graph): zod then reports only "model: Invalid
+  // input". The CLI builds template specs, so check that schema first for a message per flag.
+  const model = ModelSpecSchema.safeParse(raw.model)
+  if (!model.success) {
+    const msgs = model.error.issues.map((i) => {
+      const key = ['model', ...i.path].join('.')
+      return `${FLAG_OF[key] ?? FLAG_OF[key.replace(/\.\d+$/, '')] ?? key}: ${i.message}`
+    })
+    throw new UsageError(`studio train: ${msgs.join('; ')}`)
   }
   const parsed = RunConfigSchema.safeParse(raw)
   if (!parsed.success) {

@@ -67,15 +67,19 @@ export function wasmDistDir(): string | null {
 }
 
 /**
- * A sentence saying how to get a faster backend than `name`, or null when `name` is the best
- * there is (a CUDA GPU). Shown in the UI next to the backend badge.
+ * A sentence saying how to get a faster backend than `name`, or null when there is nothing faster
+ * to get on this machine's CPU: a CUDA GPU, or (`nativeEngine`) the studio's native kernels, which
+ * train the models they support on wasm/cpu as fast as libtensorflow would (issue 6), so telling
+ * people to install tfjs-node "for much faster training" would mislead. Shown in the UI next to
+ * the backend badge and on the home page.
  */
-export function fasterBackendHint(name: BackendName): string | null {
+export function fasterBackendHint(name: BackendName, opts: { nativeEngine?: boolean } = {}): string | null {
   switch (name) {
     case 'tensorflow-gpu': return null
     case 'tensorflow': return `For GPU training, ${INSTALL_HINTS['tensorflow-gpu']}.`
     case 'wasm':
     case 'cpu':
+      if (opts.nativeEngine) return null
       return `For much faster training, ${INSTALL_HINTS.tensorflow}; with an NVIDIA GPU, ${INSTALL_HINTS['tensorflow-gpu']}.`
   }
 }

@@ -144,21 +144,50 @@ export class TrainerSession {
   private ended = false
   private killTimer: NodeJS.Timeout | null = null
 
-  /** Trainer processes alive now: each new one gets its share of the cores (see engine/threads.ts). */
-  private static live = 0
+  /** Trainer processes alive now: each gets its share of the cores (see engine/threads.ts). */
+  private static readonly live = new Set<TrainerSession>()
+
+  /** Trainer processes alive in this process now. */
+  static get liveCount(): number { return TrainerSession.live.size }
+
+  /**
+   * Threads each trainer gets when `extra` more start now: max(1, ⌊cores / trainers⌋), or the
+   * STUDIO_TRAINER_THREADS of the environment when the user set one (it then applies to each).
+   */
+  static threadShare(extra = 0): number {
+    const fixed = Number(process.env[THREADS_ENV])
+    if (Number.isInteger(fixed) && fixed > 0) return fixed
+    return threadsForConcurrency(TrainerSession.live.size + extra)
+  }
+
+  /** Tells every live trainer its share after one started or ended, so together they fit the cores. */
+  private static rebalance(): void {
+    if (process.env[THREADS_ENV]) return
+    const share = TrainerSession.threadShare()
+    for (const s of TrainerSession.live) {
+      if (s.threads === share || s.ended) continue
+      s.threads = share
+      s.proc.send({ v: PROTOCOL_VERSION, type: 'threads', threads: share })
+    }
+  }
+
+  /** The thread share this trainer was last given. */
+  private threads: number
 
   constructor(launcher: TrainerLauncher, entry: string, start: Omit<StartMessage, 'v' | 'type'>,
     private readonly events: TrainerSessionEvents) {
-    // N trainers at once must not ask for N × cores threads. A user's own setting wins.
-    const env: Record<string, string> = process.env[THREADS_ENV]
-      ? {}
-      : { [THREADS_ENV]: String(threadsForConcurrency(TrainerSession.live + 1)) }
-    TrainerSession.live++
+    // N trainers at once must not ask for N × cores threads: the new one starts with its share and
+    // the others are told theirs (rebalance). A user's STUDIO_TRAINER_THREADS wins.
+    this.threads = TrainerSession.threadShare(1)
+    const env: Record<string, string> = process.env[THREADS_ENV] ? {} : { [THREADS_ENV]: String(this.threads) }
     this.proc = launcher.launch(entry, { name: start.runId, env })
+    TrainerSession.live.add(this)
+    TrainerSession.rebalance()
     this.proc.onMessage((raw) => this.handle(raw))
     this.proc.onExit((info) => {
-      TrainerSession.live--
+      TrainerSession.live.delete(this)
       this.ended = true
+      TrainerSession.rebalance()
       if (this.killTimer) clearTimeout(this.killTimer)
       this.events.onExit(info, this.done)
     })

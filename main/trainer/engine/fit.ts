@@ -19,6 +19,11 @@ export interface EpochHooks {
   shouldStop?: () => boolean
   /** Longest stretch of training between two yields to the event loop, in ms (0: every batch). */
   yieldEveryMs?: number
+  /**
+   * Checked after every batch (after the stop check's yield): a promise means "paused", and the
+   * loop awaits it before the next batch (issue 4: pause between batches without burning CPU).
+   */
+  pauseGate?: () => Promise<void> | null
 }
 
 /** What one epoch did. loss/acc are batch-size-weighted means, as model.fit's epoch logs. */
@@ -75,6 +80,11 @@ async function epochLoop(B: number, count: number, step: (start: number, n: numb
       await yieldToEvents()
       last = performance.now()
     }
+    const paused = hooks.pauseGate?.()
+    if (paused) {
+      await paused
+      last = performance.now()
+    }
     if (hooks.shouldStop?.()) return { loss: loss / samples, acc: acc / samples, batches, samples, stopped: start + n < count }
   }
   return { loss: loss / samples, acc: acc / samples, batches, samples, stopped: false }
@@ -88,6 +98,8 @@ export interface EngineChoice {
   id: string
   /** One line for the UI: what runs, on how many threads, and why not something faster. */
   description: string
+  /** Threads of the studio's kernels (the engine's, or the matmul/conv kernels installed into wasm/cpu). */
+  threads?: number
 }
 
 /**
@@ -100,23 +112,25 @@ export function chooseEngine(model: tf.LayersModel, opts: {
   /** The TF.js backend model.fit would run on ('wasm', 'cpu', …): decides the portable conv case. */
   backend?: string
 }): EngineChoice {
-  if (process.env['STUDIO_ENGINE'] === 'tfjs') return { engine: null, id: 'tfjs', description: 'TF.js model.fit (STUDIO_ENGINE=tfjs)' }
-  const plan = FastEngine.plan(model)
-  if (!plan.ok) return { engine: null, id: 'tfjs', description: `TF.js model.fit (the studio engine does not support ${plan.reason})` }
   const k = chooseKernels({ threads: opts.threads, prefer: opts.prefer })
+  // model.fit runs on the studio's kernels only where they are installed (wasm, cpu: tfKernels.ts).
+  const fitThreads = opts.backend === 'wasm' || opts.backend === 'cpu' ? { threads: k.kernels.threads } : {}
+  if (process.env['STUDIO_ENGINE'] === 'tfjs') return { engine: null, id: 'tfjs', description: 'TF.js model.fit (STUDIO_ENGINE=tfjs)', ...fitThreads }
+  const plan = FastEngine.plan(model)
+  if (!plan.ok) return { engine: null, id: 'tfjs', description: `TF.js model.fit (the studio engine does not support ${plan.reason})`, ...fitThreads }
   // Without the addon, convolutions run faster through the wasm backend's XNNPACK (model.fit with
   // the engine's matmul kernels installed) than through the portable im2col: measured 2× on the
   // studio's CNN. Dense models are the other way round (the portable engine is ~3× faster).
   const hasConv = model.layers.some((l) => l.getClassName() === 'Conv2D')
   if (k.kernels.name !== 'native' && hasConv && opts.backend === 'wasm' && opts.prefer === undefined) {
-    return { engine: null, id: 'tfjs', description: `TF.js model.fit on wasm with the studio's matmul kernels (faster than the portable engine for convolutions; native kernels unavailable: ${k.nativeUnavailable ?? '?'})` }
+    return { engine: null, id: 'tfjs', description: `TF.js model.fit on wasm with the studio's matmul kernels (faster than the portable engine for convolutions; native kernels unavailable: ${k.nativeUnavailable ?? '?'})`, ...fitThreads }
   }
   try {
     const engine = FastEngine.create(model, { batchSize: opts.batchSize, kernels: k.kernels, seed: opts.seed })
     const why = k.nativeUnavailable ? ` (native kernels unavailable: ${k.nativeUnavailable})` : ''
     const id = k.kernels.name === 'native' ? 'studio-native' : k.kernels.name === 'wasm-simd' ? 'studio-wasm-simd' : 'studio-portable'
-    return { engine, id, description: `${describeKernels(k.kernels)}${why}` }
+    return { engine, id, description: `${describeKernels(k.kernels)}${why}`, threads: k.kernels.threads }
   } catch (e) {
-    return { engine: null, id: 'tfjs', description: `TF.js model.fit (the studio engine failed to start: ${e instanceof Error ? e.message : String(e)})` }
+    return { engine: null, id: 'tfjs', description: `TF.js model.fit (the studio engine failed to start: ${e instanceof Error ? e.message : String(e)})`, ...fitThreads }
   }
 }

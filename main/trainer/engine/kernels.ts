@@ -100,6 +100,18 @@ export function chooseKernels(opts: { threads?: number; prefer?: KernelPreferenc
   return c
 }
 
+/**
+ * The host changed this trainer's share of the cores (a ThreadsMessage): record it as the budget
+ * (STUDIO_TRAINER_THREADS) and apply it to every kernel set already chosen, keeping the run's own
+ * setting `requested` as the upper bound. Returns the threads the kernels use now.
+ */
+export function applyThreadBudget(budget: number, requested?: number): number {
+  process.env[THREADS_ENV] = String(Math.max(1, Math.floor(budget)))
+  const n = resolveThreads(requested)
+  for (const c of cache.values()) c.kernels.setThreads(n)
+  return n
+}
+
 /** For tests: forget the cached choice. */
 export function resetKernelChoiceForTests(): void {
   cache.clear()

@@ -34,7 +34,7 @@ export interface EngineRun {
    * (NaN for regression). `shouldStop` is checked after every batch.
    */
   trainEpoch(order: ArrayLike<number>, firstStep: number, onBatch: (loss: number, acc: number) => void,
-    shouldStop: () => boolean): Promise<EpochResult>
+    shouldStop: () => boolean, pauseGate?: () => Promise<void> | null): Promise<EpochResult>
   /** [loss, acc] on the val split (acc NaN for regression), or null when there is none. */
   validate(): [number, number] | null
   /** Writes the trained weights into the TF.js model (before saving or evaluating through TF.js). */
@@ -56,8 +56,8 @@ export function prepareEngineRun(model: tf.LayersModel, train: SplitSource, val:
   const run: EngineRun = {
     engine,
     choice,
-    trainEpoch: (order, firstStep, onBatch, shouldStop) => {
-      const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop }
+    trainEpoch: (order, firstStep, onBatch, shouldStop, pauseGate) => {
+      const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop, pauseGate }
       return train.x && train.y
         ? fitEpoch(engine, train.x, train.y, order.length, order, firstStep, hooks)
         : fitEpochFrom(engine, (o, s, n, x, y) => train.read(o, s, n, x, y), order.length, order, firstStep, hooks)
@@ -94,6 +94,7 @@ export function prepareEngineRun(model: tf.LayersModel, train: SplitSource, val:
  * studio engine trains, the TF.js backend only built the model, so `device` names the engine.
  */
 export function withEngine(info: BackendInfo, choice: EngineChoice): BackendInfo {
-  if (choice.engine) return { ...info, device: `CPU, ${choice.description}`, engine: choice.description }
-  return { ...info, engine: choice.description }
+  const threads = choice.threads !== undefined ? { threads: choice.threads } : {}
+  if (choice.engine) return { ...info, device: `CPU, ${choice.description}`, engine: choice.description, ...threads }
+  return { ...info, engine: choice.description, ...threads }
 }
