@@ -708,7 +708,8 @@ export class HpoService {
     for (let i = 0; i < p.batch.name.length; i++) {
       const name = p.batch.name[i]!
       a.seen.add(name)
-      if (name !== metric) continue
+      // Once main decided to stop the run, later epochs are not the trial's (pruned at its step).
+      if (name !== metric || a.stopping) continue
       const v = p.batch.value[i]!
       const t = this.repo.getTrial(ref.studyId, ref.number)
       if (t?.state !== 'running') return
