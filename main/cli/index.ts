@@ -15,6 +15,7 @@ import { UsageError, parseTrainArgs } from './args'
 import { parseImportArgs } from './importArgs'
 import { openHeadlessCore } from './context'
 import { serve } from './serve'
+import { HPO_HELP, hpoCmd } from './hpo'
 
 const HELP = `Training Studio CLI
 
@@ -30,7 +31,7 @@ Usage:
                [--color gray|rgb] [--json]
                                      import a dataset (exit 2: bad arguments, 1: bad input)
   studio serve [--port <n>]          browser mode on 127.0.0.1 with a random token
-  studio runs [--json]               list runs
+${HPO_HELP}  studio runs [--json]               list runs
   studio datasets [--json]           list datasets
 
 Every command takes --data-dir <folder> (default: ${defaultDataDir()}).
@@ -138,6 +139,7 @@ async function train(argv: string[]): Promise<number> {
       `Run        ${end.id}  (${end.name})`,
       `Status     ${end.status}${end.error ? ` — ${end.error}` : ''}`,
       `Backend    ${detail.backendInfo ? `${detail.backendInfo.name} (${detail.backendInfo.device})` : '—'}`,
+      `Engine     ${detail.backendInfo?.engine ?? '—'}${detail.backendInfo?.threads !== undefined && !detail.backendInfo.engine?.includes('thread') ? `, ${detail.backendInfo.threads} thread${detail.backendInfo.threads === 1 ? '' : 's'}` : ''}`,
       `Epochs     ${end.epochsDone}/${end.epochs} in ${seconds.toFixed(1)} s`,
       `Val acc    best ${fmt(end.bestValAcc)}  last ${fmt(last[METRIC.valAcc])}`,
       `Val loss   best ${fmt(end.bestValLoss)}  last ${fmt(last[METRIC.valLoss])}`,
@@ -275,8 +277,9 @@ async function main(argv: string[]): Promise<number> {
     case 'serve': return serveCmd(rest)
     case 'runs': return runs(rest)
     case 'datasets': return datasets(rest)
+    case 'hpo': return hpoCmd(rest, import.meta.url)
     case undefined: case 'help': case '--help': case '-h': out(HELP); return cmd === undefined ? 2 : 0
-    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, import, serve, runs, datasets. Run "studio --help".`)
+    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, import, serve, hpo, runs, datasets. Run "studio --help".`)
   }
 }
 

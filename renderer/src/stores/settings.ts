@@ -12,6 +12,7 @@ export type ThemeChoice = 'system' | 'light' | 'dark'
 const LOCALE_KEY = 'studio.locale'
 const THEME_KEY = 'studio.theme'
 const SMOOTHING_KEY = 'studio.smoothing'
+const THREADS_KEY = 'studio.threads'
 
 function read(key: string): string | null {
   try { return localStorage.getItem(key) } catch { return null }
@@ -52,5 +53,9 @@ export const useSettings = defineStore('settings', () => {
   const smoothing = ref(read(SMOOTHING_KEY) !== null && storedSmoothing >= 0 && storedSmoothing <= 0.99 ? storedSmoothing : 0.6)
   watch(smoothing, (w) => write(SMOOTHING_KEY, String(w)))
 
-  return { locale, theme, effectiveTheme, smoothing }
+  /** Threads for new runs as typed in Settings ('' = Auto), the New Run form's starting value (issue 6). */
+  const defaultThreads = ref(read(THREADS_KEY) ?? '')
+  watch(defaultThreads, (v) => write(THREADS_KEY, v.trim()))
+
+  return { locale, theme, effectiveTheme, smoothing, defaultThreads }
 })

@@ -1,0 +1,19 @@
+/** 스레드 설정과 엔진 정보(이슈 6), 번역된 백엔드 경고(이슈 3)의 한국어 문자열. */
+export default {
+  threads: {
+    label: '스레드',
+    auto: '자동',
+    help: '학습에 쓸 CPU 스레드 수. 비워 두면 자동(모든 코어, 여러 실행이 동시에 학습하면 나눠 씀).',
+    helpCores: '학습에 쓸 CPU 스레드 수. 비워 두면 자동(코어 {cores}개 모두, 여러 실행이 동시에 학습하면 나눠 씀).',
+    capped: '이 컴퓨터의 코어는 {cores}개입니다. 트레이너는 최대 {cores}개를 쓰고, 다른 실행이 학습 중이면 더 적게 씁니다.',
+    error: '1에서 256 사이의 정수를 입력하거나, 자동으로 두려면 비워 두세요.',
+    defaultLabel: '새 실행의 기본 스레드 수',
+    dropLast: '마지막 불완전 배치 버리기',
+    dropLastHelp: '에포크마다 꽉 찬 배치만 학습하고 남는 몇 행은 건너뜁니다(에포크마다 다른 행).',
+    engine: '학습 엔진',
+    cores: 'CPU 코어',
+    nativeNote: '스튜디오의 네이티브 엔진이 밀집(dense)·합성곱 모델을 CPU 최고 속도로 학습합니다. 엔진이 지원하지 않는 모델은 {backend}에서 TF.js로 학습하며, @tensorflow/tfjs-node를 설치하면 그런 모델이 빨라지고 @tensorflow/tfjs-node-gpu로는 NVIDIA GPU에서 학습할 수 있습니다.',
+    runEngine: '엔진: {engine}',
+    runThreads: '스레드: {n}'
+  }
+}
