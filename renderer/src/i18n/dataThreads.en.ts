@@ -12,7 +12,7 @@ export default {
     dropLastHelp: 'Each epoch trains whole batches only; the few rows left over are skipped (a different few each epoch).',
     engine: 'Training engine',
     cores: 'CPU cores',
-    nativeNote: 'The studio’s native engine trains dense and convolutional models at full CPU speed. Models it does not support run with TF.js on {backend}; installing @tensorflow/tfjs-node speeds those up, and @tensorflow/tfjs-node-gpu trains on an NVIDIA GPU.',
+    nativeNote: 'The studio’s native engine trains dense and convolutional models at full CPU speed. Models it does not support run with TF.js on {backend}; installing {nodePkg} speeds those up, and {gpuPkg} trains on an NVIDIA GPU.',
     runEngine: 'Engine: {engine}',
     runThreads: 'Threads: {n}'
   }

@@ -12,7 +12,7 @@ export default {
     dropLastHelp: '에포크마다 꽉 찬 배치만 학습하고 남는 몇 행은 건너뜁니다(에포크마다 다른 행).',
     engine: '학습 엔진',
     cores: 'CPU 코어',
-    nativeNote: '스튜디오의 네이티브 엔진이 밀집(dense)·합성곱 모델을 CPU 최고 속도로 학습합니다. 엔진이 지원하지 않는 모델은 {backend}에서 TF.js로 학습하며, @tensorflow/tfjs-node를 설치하면 그런 모델이 빨라지고 @tensorflow/tfjs-node-gpu로는 NVIDIA GPU에서 학습할 수 있습니다.',
+    nativeNote: '스튜디오의 네이티브 엔진이 밀집(dense)·합성곱 모델을 CPU 최고 속도로 학습합니다. 엔진이 지원하지 않는 모델은 {backend}에서 TF.js로 학습하며, {nodePkg}를 설치하면 그런 모델이 빨라지고 {gpuPkg}로는 NVIDIA GPU에서 학습할 수 있습니다.',
     runEngine: '엔진: {engine}',
     runThreads: '스레드: {n}'
   }
