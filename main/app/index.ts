@@ -111,6 +111,8 @@ app.whenReady().then(() => {
     version: readVersion(paths.root), samplesDir: paths.samplesDir, ...(binding ? { nativeBinding: binding } : {})
   })
   bridgeIpc(core)
+  // HPO studies interrupted by a crash or quit continue where they were (issue 5).
+  core.hpo.continueInterrupted()
   Menu.setApplicationMenu(Menu.buildFromTemplate([
     ...(process.platform === 'darwin' ? [{ role: 'appMenu' as const }] : []),
     { role: 'fileMenu' }, { role: 'editMenu' }, { role: 'viewMenu' }, { role: 'windowMenu' }

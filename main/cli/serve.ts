@@ -23,6 +23,8 @@ export async function serve(entryUrl: string, o: ServeOptions = {}): Promise<Run
   if (!existsSync(p.rendererDir)) throw new Error(`The renderer is not built (${p.rendererDir} missing): run "npm run build" first.`)
   const core = openHeadlessCore(entryUrl, dataDir, 'browser')
   const server = await startServer({ core, staticDir: p.rendererDir, ...(o.port !== undefined ? { port: o.port } : {}) })
+  // HPO studies interrupted by a crash or Ctrl+C continue where they were (issue 5).
+  core.hpo.continueInterrupted()
   if (o.banner) process.stdout.write(`${o.banner}\n`)
   process.stdout.write(`Training Studio (browser mode) on ${server.url}\nData folder: ${core.layout.root}\nPress Ctrl+C to stop.\n`)
   let closing = false

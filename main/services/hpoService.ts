@@ -35,7 +35,7 @@ import type {
 import { createLogger } from '../common/logger'
 import {
   Study, applyParams, autoSampler, bestSoFar, budgetHint, checkParams, contourData, createPruner, createSampler,
-  estimateTimeToFinish, fromUnit, intermediateCurves, parallelCoordinates, parameterImportance, parseSearchSpace,
+  estimateTimeToFinish, fromUnit, intermediateCurves, parallelCoordinates, parameterImportance,
   searchSpaceSchema, sliceData, surrogateSlice, SpaceEncoder, timeline, validateSearchSpace, type Explained, type JsonValue,
   type Params, type SearchSpace, type Trial
 } from '../hpo'
@@ -338,12 +338,9 @@ export class HpoService {
       throw new StudioError('invalid_argument', 'Invalid study: ' + parsed.error.issues.map((i) => `${i.path.join('.') || '(study)'}: ${i.message}`).join('; '))
     }
     const input = parsed.data
-    let space: SearchSpace
-    try {
-      space = parseSearchSpace(input.space)
-    } catch (e) {
-      throw new StudioError('invalid_argument', `Invalid study: space: ${(e as Error).message.replace(/^invalid search space: /, '')}`)
-    }
+    const space = input.space as SearchSpace
+    const spaceErrors = validateSearchSpace(space)
+    if (spaceErrors.length) throw new StudioError('invalid_argument', 'Invalid study: ' + spaceErrors.map((m) => `space: ${m}`).join('; '))
     const base = input.baseConfig as RunConfig
     if (!this.core.datasets.get(base.datasetId) || this.core.datasets.get(base.datasetId)?.deletedAt) {
       throw new StudioError('invalid_argument', `Invalid study: baseConfig.datasetId: no dataset "${base.datasetId}". Known datasets: ${this.core.datasets.list().map((d) => d.id).join(', ')}.`)
@@ -888,10 +885,11 @@ export class HpoService {
         resolve(s)
         return true
       }
-      const timer = setTimeout(() => {
+      // Beyond setTimeout's 32-bit range: no timeout.
+      const timer = timeoutMs < 2 ** 31 ? setTimeout(() => {
         off()
         reject(new Error(`study ${studyId} did not reach ${states.join('/')} within ${timeoutMs} ms (it is ${this.summary(studyId).state})`))
-      }, timeoutMs)
+      }, timeoutMs) : undefined
       if (check()) return
       off = this.core.hub.subscribe((event, payload) => {
         if (event === 'hpo:didChange' && (payload as HpoStudySummary).id === studyId) check()

@@ -1,0 +1,75 @@
+/** `studio hpo` from the build: a headless study end to end, its summary, list, and exit codes. */
+import { spawnSync } from 'node:child_process'
+import { existsSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { repoRoot } from '../helpers/core'
+import { tempDir } from '../helpers/tmp'
+
+const cli = path.join(repoRoot, 'out', 'main', 'cli.js')
+let t: ReturnType<typeof tempDir>
+beforeAll(() => {
+  if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`)
+  t = tempDir('studio-cli-hpo-')
+})
+afterAll(() => t.cleanup())
+
+const run = (...args: string[]) => spawnSync(process.execPath, [cli, 'hpo', ...args, '--data-dir', path.join(t.dir, 'data')], { encoding: 'utf8', timeout: 180_000 })
+
+const study = {
+  name: 'cli xor',
+  baseConfig: { datasetId: 'xor', model: { template: 'mlp', hidden: [8], activation: 'tanh' }, optimizer: 'adam', learningRate: 0.05, batchSize: 4, epochs: 6, seed: 1 },
+  space: { params: [{ name: 'learningRate', kind: 'float', low: 0.01, high: 0.3, log: true }, { name: 'model.layers', kind: 'int', low: 1, high: 2 }] },
+  objective: { metric: 'epoch/val_loss', direction: 'minimize' },
+  sampler: { kind: 'tpe', seed: 2 },
+  pruner: { kind: 'median' },
+  budget: { trials: 3 }
+}
+
+function write(name: string, body: unknown): string {
+  const p = path.join(t.dir, name)
+  writeFileSync(p, typeof body === 'string' ? body : JSON.stringify(body, null, 2))
+  return p
+}
+
+describe('studio hpo', () => {
+  it('runs a study headless to its budget: a line per trial, the best so far, a summary (exit 0); list shows it', () => {
+    const r = run('--config', write('study.json', study))
+    expect(r.status, r.stderr).toBe(0)
+    expect(r.stdout).toMatch(/^study s-[a-z0-9-]+: cli xor — tpe sampler, median pruner, 3 trials, parallelism 1/m)
+    expect(r.stdout.match(/^trial \d complete +value/gm)).toHaveLength(3)
+    expect(r.stdout).toMatch(/\| best \d\.\d{4} \(#\d\)$/m)
+    expect(r.stdout).toMatch(/^State {6}completed$/m)
+    expect(r.stdout).toMatch(/^Trials {5}3 complete, 0 pruned, 0 failed, 0 waiting/m)
+    expect(r.stdout).toMatch(/^Params {5}learningRate=[\d.]+ model\.layers=[12]$/m)
+    const l = run('list')
+    expect(l.status).toBe(0)
+    expect(l.stdout).toMatch(/^s-[a-z0-9-]+ +cli xor +completed +tpe +3\/3 +epoch\/val_loss min +\d\.\d{4} \(#\d\)$/m)
+    const j = run('list', '--json')
+    expect(JSON.parse(j.stdout)).toMatchObject([{ name: 'cli xor', state: 'completed', counts: { complete: 3 } }])
+  })
+
+  it('a bad study file: exit 1 naming the file, the field and what was expected', () => {
+    const bad = run('--config', write('bad.json', { ...study, budget: { trials: 'ten' }, objective: { metric: 'val_loss', direction: 'down' } }))
+    expect(bad.status).toBe(1)
+    expect(bad.stderr).toMatch(/bad\.json: objective\.direction: .*"minimize".*"maximize"/)
+    expect(bad.stderr).toMatch(/bad\.json: budget\.trials: .*number/)
+    const badJson = run('--config', write('broken.json', '{ "name": "x", '))
+    expect(badJson.status).toBe(1)
+    expect(badJson.stderr).toMatch(/broken\.json: not valid JSON/)
+    const badSpace = run('--config', write('space.json', { ...study, space: { params: [{ name: 'learningRate', kind: 'float', low: 0.5, high: 0.1 }] } }))
+    expect(badSpace.status).toBe(1)
+    expect(badSpace.stderr).toMatch(/space\.json: space: learningRate: low 0\.5 must be ≤ high 0\.1/)
+    const badDataset = run('--config', write('ds.json', { ...study, baseConfig: { ...study.baseConfig, datasetId: 'mnist9' } }))
+    expect(badDataset.status).toBe(1)
+    expect(badDataset.stderr).toMatch(/ds\.json: baseConfig\.datasetId: no dataset "mnist9"/)
+  })
+
+  it('bad arguments: exit 2', () => {
+    expect(run().status).toBe(2)
+    expect(run('--config', path.join(t.dir, 'missing.json')).stderr).toMatch(/--config: cannot read .*missing\.json: no such file/)
+    expect(run('--config', path.join(t.dir, 'missing.json')).status).toBe(2)
+    expect(run('--bogus').status).toBe(2)
+    expect(run('resume').status).toBe(2)
+  })
+})
