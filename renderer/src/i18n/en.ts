@@ -1,8 +1,10 @@
 /** English UI strings. Keep keys in sync with ko.ts (a unit test checks they match). */
 import runEval from './runEval.en'
+import composer from './composer.en'
+import toolbox from './toolbox.en'
 export default {
   app: { title: 'Training Studio', skipToContent: 'Skip to content' },
-  nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', shortcuts: 'Keyboard shortcuts' },
+  nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', composer: 'Composer', shortcuts: 'Keyboard shortcuts' },
   common: {
     loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', close: 'Close', dismiss: 'Dismiss',
     none: '—', yes: 'Yes', no: 'No', refresh: 'Refresh', back: 'Back'
@@ -83,6 +85,7 @@ export default {
       notNumber: '“{value}” is not a number.',
       range: 'Use a whole number from {min} to {max}.',
       lrRange: 'Must be greater than 0 and at most 10 (typical: 0.001 to 0.1).',
+      graphInvalid: 'The composed model cannot train on this dataset: {message}',
       batchTooLarge: 'Larger than the training set ({max} samples).',
       nameTooLong: 'At most {max} characters.'
     }
@@ -172,6 +175,7 @@ export default {
     goDatasets: 'Go to datasets',
     goRuns: 'Go to runs',
     goCompare: 'Go to compare',
+    goComposer: 'Go to the composer',
     goSettings: 'Go to settings',
     newRun: 'New run',
     stop: 'Stop the current run',
@@ -445,5 +449,7 @@ export default {
     next: 'Next image'
   },
   runEval,
+  composer,
+  toolbox,
   toast: { runStarted: 'Started {name}.', runStopped: 'Stopped {name}.' }
 }

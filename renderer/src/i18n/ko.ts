@@ -1,10 +1,12 @@
 /** 한국어 UI 문자열. en.ts와 키가 같아야 합니다(단위 테스트가 확인합니다). */
 import type en from './en'
 import runEval from './runEval.ko'
+import composer from './composer.ko'
+import toolbox from './toolbox.ko'
 
 const ko: typeof en = {
   app: { title: 'Training Studio', skipToContent: '본문으로 건너뛰기' },
-  nav: { home: '홈', datasets: '데이터셋', runs: '실행 목록', compare: '비교', settings: '설정', newRun: '새 실행', shortcuts: '단축키' },
+  nav: { home: '홈', datasets: '데이터셋', runs: '실행 목록', compare: '비교', settings: '설정', newRun: '새 실행', composer: '컴포저', shortcuts: '단축키' },
   common: {
     loading: '불러오는 중…', retry: '다시 시도', cancel: '취소', close: '닫기', dismiss: '닫기',
     none: '—', yes: '예', no: '아니요', refresh: '새로 고침', back: '뒤로'
@@ -85,6 +87,7 @@ const ko: typeof en = {
       notNumber: '“{value}”은(는) 숫자가 아닙니다.',
       range: '{min}부터 {max}까지의 정수를 입력하세요.',
       lrRange: '0보다 크고 10 이하여야 합니다(보통 0.001~0.1).',
+      graphInvalid: '구성한 모델은 이 데이터셋으로 학습할 수 없습니다: {message}',
       batchTooLarge: '학습 세트({max}개 샘플)보다 큽니다.',
       nameTooLong: '최대 {max}자까지 가능합니다.'
     }
@@ -174,6 +177,7 @@ const ko: typeof en = {
     goDatasets: '데이터셋으로 이동',
     goRuns: '실행 목록으로 이동',
     goCompare: '비교로 이동',
+    goComposer: '컴포저로 이동',
     goSettings: '설정으로 이동',
     newRun: '새 실행',
     stop: '현재 실행 중지',
@@ -447,6 +451,8 @@ const ko: typeof en = {
     next: '다음 이미지'
   },
   runEval,
+  composer,
+  toolbox,
   toast: { runStarted: '{name} 실행을 시작했습니다.', runStopped: '{name} 실행을 중지했습니다.' }
 }
 

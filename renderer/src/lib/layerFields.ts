@@ -123,3 +123,30 @@ export function parseField(type: FieldType, text: string, optional = false): Fie
       return { ok: false, error: { key: 'required' } }
   }
 }
+
+/**
+ * A short line of a layer's key settings for the stack ("32 · 3×3 · relu"), from its effective
+ * parameters (`get` reads a parameter with its default).
+ */
+export function layerSummary(kind: LayerKind, get: (key: string) => unknown): string {
+  const size = (v: unknown): string => (Array.isArray(v) ? v.join('×') : `${String(v)}×${String(v)}`)
+  const act = (): string => (get('activation') === 'linear' ? '' : String(get('activation')))
+  const parts: string[] = []
+  switch (kind) {
+    case 'Input': { const s = get('shape'); parts.push(Array.isArray(s) ? s.join('×') : 'dataset'); break }
+    case 'Dense': parts.push(String(get('units')), act()); break
+    case 'Conv1D': parts.push(String(get('filters')), `k${String(get('kernelSize'))}`, get('strides') === 1 ? '' : `s${String(get('strides'))}`, get('padding') === 'same' ? 'same' : '', act()); break
+    case 'Conv2D': parts.push(String(get('filters')), size(get('kernelSize')), get('strides') === 1 ? '' : `/${String(get('strides'))}`, get('padding') === 'same' ? 'same' : '', act()); break
+    case 'DepthwiseConv2D': parts.push(size(get('kernelSize')), `×${String(get('depthMultiplier'))}`, act()); break
+    case 'MaxPooling1D': case 'AveragePooling1D': parts.push(String(get('poolSize'))); break
+    case 'MaxPooling2D': case 'AveragePooling2D': parts.push(size(get('poolSize'))); break
+    case 'Reshape': { const s = get('targetShape'); parts.push(Array.isArray(s) ? s.join('×') : ''); break }
+    case 'Dropout': parts.push(String(get('rate'))); break
+    case 'Activation': parts.push(String(get('activation'))); break
+    case 'Embedding': parts.push(`${String(get('inputDim'))}→${String(get('outputDim'))}`); break
+    case 'LSTM': case 'GRU': parts.push(String(get('units')), get('returnSequences') ? 'seq' : ''); break
+    case 'Concatenate': parts.push(get('axis') === -1 ? '' : `axis ${String(get('axis'))}`); break
+    default: break
+  }
+  return parts.filter((p) => p !== '').join(' · ')
+}

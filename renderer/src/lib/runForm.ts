@@ -6,7 +6,9 @@ import type { RunConfigInput } from '../../../preload/contract/channels'
 import type {
   Activation, BackendPreference, DatasetSummary, ModelTemplateId, ModelTemplateInfo, Optimizer
 } from '../../../preload/contract/types'
+import { analyzeGraph, type GraphSpec } from '../../../preload/contract/model'
 import { defaultRunConfig } from './runDefaults'
+import { datasetInfo } from './graphEdit'
 
 export interface RunForm {
   datasetId: string
@@ -29,7 +31,12 @@ export type FormField = keyof RunForm
 export interface FieldError { key: string; params?: Record<string, string | number> }
 export type FormErrors = Partial<Record<FormField, FieldError>>
 
-export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'momentum', 'adam', 'rmsprop']
+/** Optimizers the form offers (`momentum`, issue 2's SGD with momentum 0.9, stays valid but is not offered). */
+export const OPTIMIZERS: readonly Optimizer[] = ['sgd', 'adam', 'adamw', 'rmsprop', 'adagrad']
+const VALID_OPTIMIZERS: readonly Optimizer[] = [...OPTIMIZERS, 'momentum']
+
+/** A composed graph to train instead of a template (from the composer or a saved model version). */
+export interface GraphChoice { spec: GraphSpec; modelId?: string; modelVersion?: number }
 export const ACTIVATIONS: readonly Activation[] = ['relu', 'tanh', 'sigmoid', 'elu', 'selu', 'linear']
 export const BACKENDS: readonly BackendPreference[] = ['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']
 
@@ -91,7 +98,8 @@ function isError(v: unknown): v is FieldError {
 export function validateRunForm(
   f: RunForm,
   datasets: readonly DatasetSummary[],
-  templates: readonly ModelTemplateInfo[]
+  templates: readonly ModelTemplateInfo[],
+  graph?: GraphChoice | null
 ): { config: RunConfigInput; errors: null } | { config: null; errors: FormErrors } {
   const errors: FormErrors = {}
   const ds = datasets.find((d) => d.id === f.datasetId)
@@ -99,18 +107,25 @@ export function validateRunForm(
   else if (!ds) errors.datasetId = { key: 'datasetUnknown', params: { id: f.datasetId } }
 
   const tpl = templates.find((t) => t.id === f.template)
-  if (!tpl) errors.template = { key: 'templateUnknown', params: { id: f.template } }
+  let model: RunConfigInput['model'] = { template: f.template }
+  if (graph) {
+    // A composed model: it must pass the same analysis main runs before the run may start.
+    const a = analyzeGraph(graph.spec, ds ? datasetInfo(ds) : undefined)
+    const e = a.errors[0]
+    if (e) errors.template = { key: 'graphInvalid', params: { message: `${e.nodeId ? `${e.nodeId}: ` : ''}${e.message}` } }
+    model = { kind: 'graph', graph: graph.spec, ...(graph.modelId ? { modelId: graph.modelId } : {}), ...(graph.modelVersion ? { modelVersion: graph.modelVersion } : {}) }
+  } else if (!tpl) errors.template = { key: 'templateUnknown', params: { id: f.template } }
   else if (ds && !tpl.inputRanks.includes(ds.inputShape.length)) {
     errors.template = { key: ds.inputShape.length === 3 ? 'templateNotForImages' : 'templateNeedsImages', params: { template: f.template } }
   }
 
-  const model: RunConfigInput['model'] = { template: f.template }
-  if (f.template === 'mlp') {
+  // The template knobs apply to template models only.
+  if (f.template === 'mlp' && 'template' in model) {
     const h = parseSizeList(f.hidden, 8, 4096)
     if (isError(h)) errors.hidden = h
     else model.hidden = h
     model.activation = f.activation
-  } else if (f.template === 'cnn') {
+  } else if (f.template === 'cnn' && 'template' in model) {
     const fl = parseSizeList(f.filters, 4, 512)
     if (isError(fl)) errors.filters = fl
     else model.filters = fl
@@ -135,7 +150,7 @@ export function validateRunForm(
   const seed = parseIntField(f.seed, 0, 2 ** 31 - 1)
   if (isError(seed)) errors.seed = seed
   if (f.name.length > 120) errors.name = { key: 'nameTooLong', params: { max: 120 } }
-  if (!OPTIMIZERS.includes(f.optimizer)) errors.optimizer = { key: 'required' }
+  if (!VALID_OPTIMIZERS.includes(f.optimizer)) errors.optimizer = { key: 'required' }
 
   if (Object.keys(errors).length > 0 || isError(batch) || isError(epochs) || isError(seed)) {
     return { config: null, errors }
