@@ -14,6 +14,9 @@ import SettingsView from './views/SettingsView.vue'
 import DatasetsView from './views/DatasetsView.vue'
 import DatasetView from './views/DatasetView.vue'
 import ComposerView from './views/ComposerView.vue'
+import StudiesView from './views/StudiesView.vue'
+import StudyNewView from './views/StudyNewView.vue'
+import StudyView from './views/StudyView.vue'
 
 export const router = createRouter({
   history: createWebHashHistory(),
@@ -28,6 +31,9 @@ export const router = createRouter({
     { path: '/settings', name: 'settings', component: SettingsView },
     { path: '/composer', name: 'composer', component: ComposerView },
     { path: '/composer/:modelId', name: 'composerModel', component: ComposerView, props: true },
+    { path: '/studies', name: 'studies', component: StudiesView },
+    { path: '/studies/new', name: 'studyNew', component: StudyNewView },
+    { path: '/studies/:id', name: 'study', component: StudyView, props: true },
     { path: '/:pathMatch(.*)*', redirect: '/' }
   ]
 })

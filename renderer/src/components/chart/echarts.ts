@@ -4,16 +4,19 @@
  * theme change.
  */
 import * as echarts from 'echarts/core'
-import { BarChart, HeatmapChart, LineChart, ScatterChart } from 'echarts/charts'
+import { BarChart, CustomChart, HeatmapChart, LineChart, ParallelChart, ScatterChart } from 'echarts/charts'
 import {
   DataZoomInsideComponent, DataZoomSliderComponent, GridComponent, LegendComponent,
-  ToolboxComponent, TooltipComponent, VisualMapComponent
+  ToolboxComponent, TooltipComponent, VisualMapComponent,
+  // HPO study charts: parallel coordinates, timeline/contour cells, the GP's next point, panel titles.
+  MarkLineComponent, ParallelComponent, TitleComponent
 } from 'echarts/components'
 import { CanvasRenderer } from 'echarts/renderers'
 
 echarts.use([
   LineChart, BarChart, ScatterChart, HeatmapChart, VisualMapComponent, GridComponent, TooltipComponent, LegendComponent, ToolboxComponent,
-  DataZoomInsideComponent, DataZoomSliderComponent, CanvasRenderer
+  DataZoomInsideComponent, DataZoomSliderComponent, CanvasRenderer,
+  ParallelChart, ParallelComponent, CustomChart, MarkLineComponent, TitleComponent
 ])
 
 export const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans KR", "Apple SD Gothic Neo", "Malgun Gothic", sans-serif'
