@@ -1,10 +1,12 @@
 /** English UI strings. Keep keys in sync with ko.ts (a unit test checks they match). */
 import runEval from './runEval.en'
+import hpo from './hpo.en'
 import composer from './composer.en'
 import toolbox from './toolbox.en'
+import dataThreads from './dataThreads.en'
 export default {
   app: { title: 'Training Studio', skipToContent: 'Skip to content' },
-  nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', composer: 'Composer', shortcuts: 'Keyboard shortcuts' },
+  nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', composer: 'Composer', studies: 'Studies', shortcuts: 'Keyboard shortcuts' },
   common: {
     loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', close: 'Close', dismiss: 'Dismiss',
     none: '—', yes: 'Yes', no: 'No', refresh: 'Refresh', back: 'Back'
@@ -449,7 +451,9 @@ export default {
     next: 'Next image'
   },
   runEval,
+  hpo,
   composer,
   toolbox,
+  ...dataThreads,
   toast: { runStarted: 'Started {name}.', runStopped: 'Stopped {name}.' }
 }

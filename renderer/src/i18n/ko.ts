@@ -1,12 +1,14 @@
 /** 한국어 UI 문자열. en.ts와 키가 같아야 합니다(단위 테스트가 확인합니다). */
 import type en from './en'
 import runEval from './runEval.ko'
+import hpo from './hpo.ko'
 import composer from './composer.ko'
 import toolbox from './toolbox.ko'
+import dataThreads from './dataThreads.ko'
 
 const ko: typeof en = {
   app: { title: 'Training Studio', skipToContent: '본문으로 건너뛰기' },
-  nav: { home: '홈', datasets: '데이터셋', runs: '실행 목록', compare: '비교', settings: '설정', newRun: '새 실행', composer: '컴포저', shortcuts: '단축키' },
+  nav: { home: '홈', datasets: '데이터셋', runs: '실행 목록', compare: '비교', settings: '설정', newRun: '새 실행', composer: '컴포저', studies: '스터디', shortcuts: '단축키' },
   common: {
     loading: '불러오는 중…', retry: '다시 시도', cancel: '취소', close: '닫기', dismiss: '닫기',
     none: '—', yes: '예', no: '아니요', refresh: '새로 고침', back: '뒤로'
@@ -451,8 +453,10 @@ const ko: typeof en = {
     next: '다음 이미지'
   },
   runEval,
+  hpo,
   composer,
   toolbox,
+  ...dataThreads,
   toast: { runStarted: '{name} 실행을 시작했습니다.', runStopped: '{name} 실행을 중지했습니다.' }
 }
 
