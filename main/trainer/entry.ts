@@ -5,6 +5,8 @@
  *   fork ───────────────────────▶ sends `ready`
  *   `start` ────────────────────▶ `backend`, `metrics`…, `checkpoint`…, `done`   → exit 0
  *   `stop` (any time) ──────────▶ stops after the current batch, `done` 'stopped' → exit 0
+ *   `pause` / `resume` ─────────▶ `paused` (after the current batch) / `resumed`; stop still works
+ *   a NaN/Inf loss ─────────────▶ `done` 'diverged' with the step                 → exit 0
  *   anything wrong ─────────────▶ `error` {code, message}                        → exit 1
  *
  * It runs under Node's child_process.fork (process.send / process.on('message')) or Electron's
@@ -14,7 +16,10 @@
 import * as tf from '@tensorflow/tfjs'
 import { isHostMessage, PROTOCOL_VERSION, type HostMessage, type TrainerMessage } from './protocol'
 import { logDiag } from './log'
+import { THREADS_ENV } from './engine/threads'
 import { runTraining } from './train'
+import { PauseGate } from './pauseGate'
+import { applyThreadBudget } from './engine/kernels'
 import { toErrorInfo } from './trainerError'
 
 /** The parent link, whichever kind of process this is. */
@@ -69,8 +74,12 @@ async function main(): Promise<void> {
   tf.enableProdMode()
 
   const abort = new AbortController()
+  const pause = new PauseGate()
   let started = false
   let finishing = false
+  // The host's thread budget for this trainer (ThreadsMessage) and the run's own setting.
+  let threadBudget: number | null = null
+  let requestedThreads: number | undefined
 
   const finish = async (code: number): Promise<never> => {
     finishing = true
@@ -102,8 +111,25 @@ async function main(): Promise<void> {
       return
     }
     const msg: HostMessage = raw
+    if (msg.type === 'threads') {
+      threadBudget = msg.threads
+      if (started) applyThreadBudget(msg.threads, requestedThreads)
+      else process.env[THREADS_ENV] = String(msg.threads)
+      return
+    }
+    if (msg.type === 'pause') {
+      // Acknowledged by the loop with `paused` once the current batch is done (train.ts).
+      pause.requestPause()
+      return
+    }
+    if (msg.type === 'resume') {
+      // Waiting loop: it sends `resumed` itself. A pause not reached yet is just cancelled.
+      if (!pause.requestResume()) channel.send({ v: PROTOCOL_VERSION, type: 'resumed', epoch: 0, step: -1 })
+      return
+    }
     if (msg.type === 'stop') {
       abort.abort()
+      pause.requestResume()
       if (!started) {
         channel.send({ v: PROTOCOL_VERSION, type: 'done', status: 'stopped', epochsDone: 0, steps: 0 })
         void finish(0)
@@ -115,9 +141,11 @@ async function main(): Promise<void> {
       return
     }
     started = true
+    requestedThreads = msg.config.threads
+    if (threadBudget !== null) process.env[THREADS_ENV] = String(threadBudget)
     runTraining(
-      { runId: msg.runId, config: msg.config, datasetDir: msg.datasetDir, runDir: msg.runDir },
-      { send: (m) => channel.send(m), signal: abort.signal }
+      { runId: msg.runId, config: msg.config, datasetDir: msg.datasetDir, runDir: msg.runDir, resumeFrom: msg.resumeFrom },
+      { send: (m) => channel.send(m), signal: abort.signal, pause }
     ).then(() => finish(0), (e: unknown) => fail(e))
   })
 

@@ -114,7 +114,8 @@ export function buildModel(spec: ModelSpec, data: ModelDataInfo, seed: number): 
  * keeps Adam's slots, so getWeights/setWeights (checkpoints) work unchanged.
  */
 export class AdamWOptimizer extends tf.AdamOptimizer {
-  static override get className(): string { return 'AdamW' }
+  // The class name stays Adam's (inherited): a checkpoint's model.json then loads in any TF.js app
+  // (Adam.fromConfig ignores weightDecay). The studio engine never trains an adamw run (toolbox loop).
   constructor(learningRate: number, beta1: number, beta2: number, epsilon: number, readonly weightDecay: number) {
     super(learningRate, beta1, beta2, epsilon)
   }

@@ -2,7 +2,9 @@
  * The trainer protocol: the second, smaller contract, between main (the trainer host) and one
  * trainer process. Every message carries `v` (PROTOCOL_VERSION); a process that receives a message
  * of another version answers with an `error` and exits, so an app and a trainer from different
- * builds never half-understand each other. Metrics travel in batches (column-oriented), flushed at
+ * builds never half-understand each other. Issue 4 only added messages and optional fields (pause,
+ * resume, resumeFrom, paused, resumed, notice, distributions, done.status 'diverged'), so the
+ * version stays 1: a host that ignores the new messages reads every old one the same way. Metrics travel in batches (column-oriented), flushed at
  * most every FLUSH_INTERVAL_MS while training, never one message per number.
  */
 import type { BackendInfo, MetricBatch, RunConfig } from '../../preload/contract/types'
@@ -21,9 +23,26 @@ export interface StartMessage {
   datasetDir: string
   /** Folder the trainer owns for this run: checkpoints/ goes inside. */
   runDir: string
+  /**
+   * Continue from a checkpoint (issue 4): its weights, optimizer state where saved, and the
+   * counters (the next epoch is `epoch + 1`, the next step `step + 1`). A `notice` says what could
+   * not be restored.
+   */
+  resumeFrom?: ResumeFrom
 }
+/** Where a resumed run starts: a checkpoint folder and the counters it was written at. */
+export interface ResumeFrom { checkpointDir: string; epoch: number; step: number }
 export interface StopMessage { v: typeof PROTOCOL_VERSION; type: 'stop' }
-export type HostMessage = StartMessage | StopMessage
+/** Pause between batches (answered by `paused` once the current batch is done); `stop` still works. */
+export interface PauseMessage { v: typeof PROTOCOL_VERSION; type: 'pause' }
+/** Continue a paused run (answered by `resumed`). */
+export interface ResumeMessage { v: typeof PROTOCOL_VERSION; type: 'resume' }
+/**
+ * The trainer's share of the cores changed (another trainer started or ended): use at most
+ * `threads` from the next kernel call on (issue 6: N trainers never oversubscribe the cores).
+ */
+export interface ThreadsMessage { v: typeof PROTOCOL_VERSION; type: 'threads'; threads: number }
+export type HostMessage = StartMessage | StopMessage | ThreadsMessage | PauseMessage | ResumeMessage
 
 // ── trainer → main ────────────────────────────────────────────────────────────────────────────────
 export interface ReadyMessage { v: typeof PROTOCOL_VERSION; type: 'ready'; pid: number }
@@ -44,14 +63,48 @@ export interface CheckpointMessage {
   path: string
   bytes: number
   metrics: Record<string, number>
+  /**
+   * Why it was written (issue 4): 'periodic' (every N epochs), 'best' (new best by the policy's
+   * metric), 'final' (the run's last epoch or an early stop). Absent in older trainers: 'periodic'.
+   * Retention (keepLast) is main's: delete old 'periodic'-only checkpoints, never the current best.
+   */
+  reasons?: ('periodic' | 'best' | 'final')[]
+  /** This checkpoint is now the best by `bestMetric` (the previous best no longer is). */
+  isBest?: boolean
+  /** Stored metric name the best is judged by (e.g. 'epoch/val_loss') and its direction. */
+  bestMetric?: string
+  bestMode?: 'min' | 'max'
+  /** optimizer.json + optimizer.bin were saved next to the weights (false on the studio engine). */
+  optimizerState?: boolean
 }
 export interface DoneMessage {
   v: typeof PROTOCOL_VERSION
   type: 'done'
-  status: 'completed' | 'stopped'
+  /** 'diverged': a batch's loss was NaN or infinite; see `diverged`. */
+  status: 'completed' | 'stopped' | 'diverged'
   epochsDone: number
   steps: number
+  /** The global step (0-based) and epoch whose loss was not finite, and that loss. */
+  diverged?: { step: number; epoch: number; loss: number }
+  /** Early stopping ended the run after `epoch`; the best epoch and whether its weights were restored. */
+  earlyStopped?: { epoch: number; bestEpoch: number; monitor: string; best: number; restored: boolean }
 }
+/** The run is paused between batches (after the `pause` message); step = the last trained batch. */
+export interface PausedMessage { v: typeof PROTOCOL_VERSION; type: 'paused'; epoch: number; step: number }
+/** The run continues after `resume`. */
+export interface ResumedMessage { v: typeof PROTOCOL_VERSION; type: 'resumed'; epoch: number; step: number }
+/**
+ * Something the person should know that does not stop the run: which engine runs and why,
+ * optimizer state that could not be restored on resume, early stopping, restored best weights.
+ */
+export interface NoticeMessage {
+  v: typeof PROTOCOL_VERSION
+  type: 'notice'
+  code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions'
+  message: string
+}
+/** Weight distributions and first-layer filters of an epoch were written to `path` (JSON, see toolbox/distributions.ts). */
+export interface DistributionsMessage { v: typeof PROTOCOL_VERSION; type: 'distributions'; epoch: number; step: number; path: string }
 export interface ErrorMessage {
   v: typeof PROTOCOL_VERSION
   type: 'error'
@@ -60,6 +113,7 @@ export interface ErrorMessage {
 }
 export type TrainerMessage =
   | ReadyMessage | BackendMessage | MetricsMessage | CheckpointMessage | DoneMessage | ErrorMessage
+  | PausedMessage | ResumedMessage | NoticeMessage | DistributionsMessage
 
 /** Narrowing guard for anything received from a trainer process. */
 export function isTrainerMessage(x: unknown): x is TrainerMessage {
@@ -67,12 +121,14 @@ export function isTrainerMessage(x: unknown): x is TrainerMessage {
   const m = x as { v?: unknown; type?: unknown }
   return m.v === PROTOCOL_VERSION &&
     (m.type === 'ready' || m.type === 'backend' || m.type === 'metrics' || m.type === 'checkpoint' ||
-      m.type === 'done' || m.type === 'error')
+      m.type === 'done' || m.type === 'error' || m.type === 'paused' || m.type === 'resumed' ||
+      m.type === 'notice' || m.type === 'distributions')
 }
 
 /** Narrowing guard for anything received from the host. */
 export function isHostMessage(x: unknown): x is HostMessage {
   if (typeof x !== 'object' || x === null) return false
   const m = x as { v?: unknown; type?: unknown }
-  return m.v === PROTOCOL_VERSION && (m.type === 'start' || m.type === 'stop')
+  return m.v === PROTOCOL_VERSION && (m.type === 'start' || m.type === 'stop' || m.type === 'pause' || m.type === 'resume' ||
+    (m.type === 'threads' && Number.isInteger((m as { threads?: unknown }).threads) && (m as { threads: number }).threads >= 1))
 }

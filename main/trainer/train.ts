@@ -1,8 +1,17 @@
 /**
- * One training run, in-process: reads the dataset cache, builds the model, trains it with
- * model.fit one epoch at a time (so the shuffle can be seeded), streams metrics in batches,
- * checkpoints every epoch and reports through `send`. The trainer process entry (entry.ts) wraps it;
- * tests call it directly with a fake `send`.
+ * One training run, in-process: reads the dataset cache, builds the model (template or composed
+ * graph), trains it one epoch at a time (so the shuffle can be seeded), streams metrics in batches,
+ * checkpoints by the run's policy and reports through `send`. The trainer process entry (entry.ts)
+ * wraps it; tests call it directly with a fake `send`.
+ *
+ * Three ways to train an epoch, chosen once per run and named in BackendInfo.engine:
+ * - the studio engine (engine/): plain configs on models it supports, fastest on CPU;
+ * - model.fit (data/tfjsFeed.ts): plain configs on any other model;
+ * - the toolbox loop (toolbox/loop.ts): any run using a toolbox feature neither of the two has
+ *   (LR schedules, adamw/adagrad, other losses, L1/L2, label smoothing, mixup/cutmix,
+ *   augmentation, class weights, gradient clipping).
+ * Early stopping, extra val metrics, checkpoint policy, distributions, pause and divergence are
+ * the same on all three.
  *
  * Overhead budget: per batch it reads the two scalars fit already computed (loss, acc), appends
  * two points, checks the clock and yields once to the event loop (so a `stop` message can arrive);
@@ -11,15 +20,23 @@
 import * as tf from '@tensorflow/tfjs'
 import type { BackendInfo, RunConfig } from '../../preload/contract/types'
 import { METRIC } from '../../preload/contract/types'
+import { monitorMetric, resolveToolbox } from '../../preload/contract/toolbox'
 import { readHeader } from '../datasets/cache'
 import { batchesPerEpoch as batchCount, epochOrder, openSplit, type SplitSource } from './data/batchSource'
 import { TfjsFeed } from './data/tfjsFeed'
-import { saveCheckpoint } from './checkpoint'
+import {
+  loadCheckpointWeights, loadOptimizerState, readCheckpointState, saveCheckpoint, type CheckpointState
+} from './checkpoint'
 import { selectBackend } from './backend'
 import { MetricBuffer } from './metricBuffer'
 import { buildCompiledModel } from './models'
 import { installEngineKernelsFor, prepareEngineRun, withEngine } from './engine/studioRun'
-import { PROTOCOL_VERSION, type DoneMessage, type TrainerMessage } from './protocol'
+import type { PauseGate } from './pauseGate'
+import { PROTOCOL_VERSION, type CheckpointMessage, type DoneMessage, type ResumeFrom, type TrainerMessage } from './protocol'
+import { epochSeed } from './toolbox/augment'
+import { writeDistributions } from './toolbox/distributions'
+import { classWeightVector, lossFromPredictions, predictSplit, ToolboxLoop, toolboxLoopReasons } from './toolbox/loop'
+import { needsPredictions, valMetrics } from './toolbox/valMetrics'
 import { TrainerError, withCode } from './trainerError'
 
 /** What one run needs: the fields of the protocol's `start` message. */
@@ -30,6 +47,8 @@ export interface TrainRequest {
   datasetDir: string
   /** Folder this run owns; checkpoints/ goes inside. */
   runDir: string
+  /** Continue from this checkpoint (weights, optimizer state where saved, counters). */
+  resumeFrom?: ResumeFrom
 }
 
 /** How the run talks to the outside world. */
@@ -38,6 +57,8 @@ export interface TrainHooks {
   send: (msg: TrainerMessage) => void
   /** Aborting it stops training at the end of the current batch; the run then ends `stopped`. */
   signal?: AbortSignal
+  /** Pause requests from the host (entry.ts); absent: the run never pauses. */
+  pause?: PauseGate
 }
 
 type Logs = Record<string, number | tf.Scalar> | undefined
@@ -59,6 +80,11 @@ class StreamingCallback extends tf.Callback {
   epochLogs: Record<string, number> = {}
   private readonly yieldToEvents = (): Promise<void> => new Promise((resolve) => setImmediate(resolve))
 
+  /** Set when a batch's loss was NaN or infinite: the run ends `diverged` at that step. */
+  diverged: { step: number; epoch: number; loss: number } | null = null
+  /** Awaited between batches (pause); set by runTraining. */
+  pauseHere: () => Promise<void> | null = () => null
+
   constructor(
     private readonly metrics: MetricBuffer,
     private readonly classification: boolean,
@@ -77,6 +103,7 @@ class StreamingCallback extends tf.Callback {
    * is due. Synchronous and allocation-free; the studio engine's loop calls it directly.
    */
   recordBatch(loss: number | undefined, acc: number | undefined, now: number): void {
+    if (loss !== undefined && !Number.isFinite(loss) && !this.diverged) this.diverged = { step: this.step, epoch: this.epoch, loss }
     if (loss !== undefined) this.metrics.add(METRIC.batchLoss, this.step, this.epoch, now, loss)
     if (this.classification && acc !== undefined) this.metrics.add(METRIC.batchAcc, this.step, this.epoch, now, acc)
     this.step++
@@ -88,7 +115,9 @@ class StreamingCallback extends tf.Callback {
     this.recordBatch(scalar(logs?.['loss']), this.classification ? scalar(logs?.['acc']) : undefined, Date.now())
     // Let IPC messages (stop) in, then honour a stop before the next batch starts.
     await this.yieldToEvents()
-    if (this.signal?.aborted) this.stopModel()
+    const paused = this.pauseHere()
+    if (paused) await paused
+    if (this.signal?.aborted || this.diverged) this.stopModel()
   }
 
   override async onEpochEnd(_epoch: number, logs?: Logs): Promise<void> {
@@ -100,16 +129,33 @@ class StreamingCallback extends tf.Callback {
   }
 }
 
+/** Best-so-far tracking of one epoch metric (checkpoint policy's best, early stopping's monitor). */
+class Tracker {
+  best: number
+  bestEpoch = 0
+  constructor(readonly metric: string, readonly mode: 'min' | 'max', readonly minDelta = 0) {
+    this.best = mode === 'min' ? Number.POSITIVE_INFINITY : Number.NEGATIVE_INFINITY
+  }
+  /** Whether `v` improves on the best by more than minDelta (and records it when it does). */
+  offer(v: number | undefined, epoch: number): boolean {
+    if (v === undefined || !Number.isFinite(v)) return false
+    const better = this.mode === 'min' ? v < this.best - this.minDelta : v > this.best + this.minDelta
+    if (better) { this.best = v; this.bestEpoch = epoch }
+    return better
+  }
+}
+
 /**
  * Trains one run to completion or until `hooks.signal` aborts, sending `backend`, `metrics`,
- * `checkpoint` and finally `done` through `hooks.send`, and returns the `done` message.
- * Throws a TrainerError (code dataset | model | backend | training) when a phase fails; the
- * caller turns it into the protocol's `error`. Disposes every tensor it made, so it can be called
- * again in the same process (tests do).
+ * `checkpoint`, `distributions`, `notice`, `paused`/`resumed` and finally `done` through
+ * `hooks.send`, and returns the `done` message. Throws a TrainerError (code dataset | model |
+ * backend | training) when a phase fails; the caller turns it into the protocol's `error`.
+ * Disposes every tensor it made, so it can be called again in the same process (tests do).
  *
  * Steps and epochs: a batch point's `step` is the global batch index (0-based); epoch points and
  * checkpoints carry the step of the epoch's last batch; `epoch` is 1-based everywhere (the
- * checkpoint after the first epoch is `epoch-0001`). `done.steps` counts batches trained.
+ * checkpoint after the first epoch is `epoch-0001`). `done.steps` counts batches trained, from
+ * step 0 (a resumed run counts the batches before the checkpoint too).
  */
 export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise<DoneMessage> {
   const { config } = req
@@ -131,23 +177,61 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     return { header: h, train: tr, val: va }
   })
   const classification = header.task === 'classification'
+  const tb = resolveToolbox(config, header.task)
   const feeds: TfjsFeed[] = []
+  const notice = (code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions', message: string): void =>
+    send({ v: PROTOCOL_VERSION, type: 'notice', code, message })
 
   const { model, paramCount } = await withCode('model', 'model', () => buildCompiledModel(config, header))
     .catch((e: unknown) => { train.close(); val?.close(); throw e })
+  let bestWeights: tf.Tensor[] | null = null
   try {
-    // The studio engine (engine/) trains the model when it supports it: same semantics as
-    // model.fit, several times faster on CPU. Otherwise model.fit runs, on kernels the engine
-    // installed into the backend. BackendInfo.engine says which ran, and why.
+    const classWeights = await withCode('model', 'regularization.classWeights', () =>
+      classification ? classWeightVector(tb.regularization.classWeights, train.labels, header.numClasses) : null)
+
+    // Resume: weights now (before the engine copies them), optimizer state below, counters here.
+    const resume = req.resumeFrom
+    let resumeState: CheckpointState | null = null
+    let optimizerProblem: string | null = null
+    if (resume) {
+      await withCode('model', `checkpoint ${resume.checkpointDir}`, () => {
+        loadCheckpointWeights(model, resume.checkpointDir)
+        resumeState = readCheckpointState(resume.checkpointDir)
+      })
+    }
+
+    // Which engine trains this run (see the file comment).
+    const loopReasons = toolboxLoopReasons(tb, header.task)
+    const resumeWithSlots = !!resume && (resumeState as CheckpointState | null)?.optimizerState === true
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
-    const { run: fast, choice } = await withCode('dataset', `dataset ${req.datasetDir}`, () =>
-      prepareEngineRun(model, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
+    const engineOk = loopReasons.length === 0 && !resumeWithSlots
+    const { run: fast, choice } = engineOk
+      ? await withCode('dataset', `dataset ${req.datasetDir}`, () =>
+        prepareEngineRun(model, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
+      : { run: null, choice: loopReasons.length > 0
+        ? { engine: null, id: 'toolbox-loop', description: `TF.js custom training loop (tf.variableGrads), for ${loopReasons.join(', ')}` }
+        : { engine: null, id: 'tfjs', description: 'TF.js model.fit (resuming with the checkpoint\'s optimizer state, which the studio engine cannot take)' } }
+    const engineId = fast ? choice.id : loopReasons.length > 0 ? 'toolbox-loop' : 'tfjs-fit'
     send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
-    // Dataset tensors only for model.fit: the engine reads the batch source directly.
-    const trainFeed = fast ? null : new TfjsFeed(train)
-    const valFeed = val && !fast ? new TfjsFeed(val) : null
+    if (resume) {
+      optimizerProblem = resumeWithSlots && model.optimizer
+        ? await withCode('model', `optimizer state of ${resume.checkpointDir}`, () => loadOptimizerState(model.optimizer, resume.checkpointDir))
+        : (resumeState as CheckpointState | null)?.optimizerState === false || !resumeState
+          ? 'the checkpoint has no optimizer state (written by the studio engine or before issue 4)'
+          : null
+      if (fast && !optimizerProblem) optimizerProblem = 'the studio engine starts with fresh optimizer state'
+      if (optimizerProblem) notice('optimizer_state', `Resumed from epoch ${resume.epoch} with fresh optimizer state: ${optimizerProblem}.`)
+    }
+
+    const loop = fast || loopReasons.length === 0 ? null : new ToolboxLoop({
+      model, optimizer: model.optimizer, tb, classification, numClasses: header.numClasses, inputShape: header.inputShape,
+      learningRate: config.learningRate, totalSteps: 0, seed: config.seed, classWeights
+    })
+    // Dataset tensors only for model.fit: the engine and the toolbox loop read the batch source directly.
+    const trainFeed = fast || loop ? null : new TfjsFeed(train)
+    const valFeed = val && !fast && !loop ? new TfjsFeed(val) : null
     for (const f of [trainFeed, valFeed]) if (f) feeds.push(f)
     const dropLast = config.dropLast === true
 
@@ -158,71 +242,212 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       ? train.count - (train.count % batchSize) : train.count
     const batchesPerEpoch = batchCount(epochRows, batchSize)
     const evalBatch = Math.max(batchSize, 512)
-    let epochsDone = 0
-    let stopped = false
+    if (loop) loop.setTotalSteps(batchesPerEpoch * config.epochs)
+    const scheduled = tb.lrSchedule.kind !== 'constant' || (tb.lrSchedule.warmupSteps ?? 0) > 0
 
-    for (let epoch = 1; epoch <= config.epochs; epoch++) {
+    // Pause between batches: the gate parks the loop; `paused`/`resumed` carry the step reached.
+    cb.pauseHere = () => {
+      const gate = hooks.pause
+      if (!gate?.pauseRequested) return null
+      const at = { epoch: cb.epoch, step: cb.step - 1 }
+      const p = gate.gate(() => { metrics.flush(); send({ v: PROTOCOL_VERSION, type: 'paused', ...at }) })
+      return p ? p.then(() => { if (!hooks.signal?.aborted) send({ v: PROTOCOL_VERSION, type: 'resumed', ...at }) }) : null
+    }
+
+    // Checkpoint policy and early stopping, continued from the checkpoint's state when resuming.
+    const policy = tb.checkpointPolicy
+    const rs = resumeState as CheckpointState | null
+    const bestBy = new Tracker(monitorMetric(policy.bestMetric, policy.bestMode).metric, monitorMetric(policy.bestMetric, policy.bestMode).mode)
+    let bestDir: string | null = null
+    if (rs?.best && rs.best.metric === bestBy.metric) { bestBy.best = rs.best.value; bestBy.bestEpoch = rs.best.epoch; bestDir = rs.best.dir }
+    const es = tb.earlyStopping
+    const esMon = es ? monitorMetric(es.monitor, es.mode) : null
+    const stopper = es && esMon ? new Tracker(esMon.metric, esMon.mode, es.minDelta) : null
+    let wait = 0
+    if (stopper && rs?.earlyStopping && rs.earlyStopping.monitor === stopper.metric) {
+      stopper.best = rs.earlyStopping.best; stopper.bestEpoch = rs.earlyStopping.bestEpoch; wait = rs.earlyStopping.wait
+    }
+    let monitorFallbackSaid = false
+
+    const firstEpoch = resume ? resume.epoch + 1 : 1
+    cb.step = resume ? resume.step + 1 : 0
+    let epochsDone = resume ? resume.epoch : 0
+    let stopped = false
+    let earlyStopped: DoneMessage['earlyStopped']
+    let distEvery = 1
+    let lastCheckpointEpoch = 0
+
+    for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
       // Short epochs (spirals, XOR) never reach the engine's in-epoch yield and the checkpoint write
-      // is synchronous, so give IPC (a `stop`) one turn of the event loop per epoch as well.
+      // is synchronous, so give IPC (a `stop`, a `pause`) one turn of the event loop per epoch as well.
       await new Promise<void>((resolve) => setImmediate(resolve))
+      const parked = cb.pauseHere()
+      if (parked) await parked
       if (hooks.signal?.aborted) { stopped = true; break }
       cb.epoch = epoch
+      cb.batchesThisEpoch = 0
       // A fresh seeded permutation per epoch: reproducible, unlike fit's Math.random shuffle.
       const order = epochOrder(train.count, config.seed, epoch, batchSize, dropLast)
       let fitMs: number
+      const t0 = performance.now()
       if (fast) {
-        cb.batchesThisEpoch = 0
-        const t0 = performance.now()
         const r = await withCode('training', `epoch ${epoch}`, () => fast.trainEpoch(order, cb.step,
-          (loss, acc) => cb.recordBatch(loss, acc, Date.now()), () => hooks.signal?.aborted === true))
+          (loss, acc) => cb.recordBatch(loss, acc, Date.now()), () => hooks.signal?.aborted === true || cb.diverged !== null,
+          () => cb.pauseHere()))
+        fitMs = performance.now() - t0
+        cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
+      } else if (loop) {
+        const r = await withCode('training', `epoch ${epoch}`, () => loop.trainEpoch(train, order, batchSize, epoch, cb.step, {
+          onBatch: (loss, acc, lr) => {
+            const now = Date.now()
+            if (scheduled) metrics.add(METRIC.batchLr, cb.step, epoch, now, lr)
+            cb.recordBatch(loss, acc, now)
+          },
+          afterBatch: async () => {
+            await new Promise<void>((resolve) => setImmediate(resolve))
+            const p = cb.pauseHere()
+            if (p) await p
+            return hooks.signal?.aborted === true
+          }
+        }))
+        if (r.diverged) cb.diverged = { step: r.diverged.step, epoch, loss: r.diverged.loss }
         fitMs = performance.now() - t0
         cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
       } else {
-        const t0 = performance.now()
         const logs = await withCode('training', `epoch ${epoch}`, () => trainFeed!.fitEpoch(model, order, batchSize, [cb]))
         fitMs = performance.now() - t0
         cb.epochLogs = logs
       }
+      if (cb.diverged) break
       const complete = cb.batchesThisEpoch === batchesPerEpoch
       if (!complete) { stopped = true; break } // stopped mid-epoch: no epoch metrics, no checkpoint
+      if (Number.isFinite(cb.epochLogs['loss'] ?? 0) === false) {
+        cb.diverged = { step: cb.step - 1, epoch, loss: cb.epochLogs['loss']! }
+        break
+      }
 
       const now = Date.now()
       const step = cb.step - 1
       const epochMetrics: Record<string, number> = {}
       const put = (name: string, value: number | undefined): void => {
-        if (value === undefined) return
+        if (value === undefined || Number.isNaN(value)) return
         epochMetrics[name] = value
         metrics.add(name, step, epoch, now, value)
       }
       put(METRIC.loss, cb.epochLogs['loss'])
       if (classification) put(METRIC.acc, cb.epochLogs['acc'])
-      const fastVal = fast ? await withCode('training', `validation after epoch ${epoch}`, () => fast.validate()) : null
-      if (fastVal) {
-        put(METRIC.valLoss, fastVal[0])
-        if (classification) put(METRIC.valAcc, fastVal[1])
-      } else if (valFeed) {
-        const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => valFeed.evaluate(model, evalBatch))
-        put(METRIC.valLoss, vl)
-        if (classification) put(METRIC.valAcc, va)
+      // The engine's weights go into the TF.js model first: predictions, checkpoints and
+      // distributions all read the TF.js model.
+      fast?.syncToModel()
+      const wantPred = val !== null && (loop !== null || needsPredictions(tb.metrics, classification))
+      const predicted = wantPred && val ? await withCode('training', `validation after epoch ${epoch}`, () => predictSplit(model, val, evalBatch)) : null
+      if (loop && val && predicted) {
+        const r = lossFromPredictions(tb, val, predicted.pred, predicted.outputSize)
+        put(METRIC.valLoss, r.loss)
+        if (classification) put(METRIC.valAcc, r.acc)
+      } else {
+        const fastVal = fast ? await withCode('training', `validation after epoch ${epoch}`, () => fast.validate()) : null
+        if (fastVal) {
+          put(METRIC.valLoss, fastVal[0])
+          if (classification) put(METRIC.valAcc, fastVal[1])
+        } else if (valFeed) {
+          const [vl, va] = await withCode('training', `validation after epoch ${epoch}`, () => valFeed.evaluate(model, evalBatch))
+          put(METRIC.valLoss, vl)
+          if (classification) put(METRIC.valAcc, va)
+        }
       }
-      put(METRIC.lr, config.learningRate)
+      if (predicted && val) {
+        const extra = valMetrics(tb.metrics, { classification, numClasses: header.numClasses, labels: val.labels, pred: predicted.pred, outputSize: predicted.outputSize, topK: tb.topK })
+        for (const [k, v] of Object.entries(extra)) put(k, v)
+      }
+      put(METRIC.lr, loop ? loop.lrAt(step) : config.learningRate)
       put(METRIC.samplesPerSec, fitMs > 0 ? order.length / (fitMs / 1000) : 0)
       // Only when due: tiny epochs (XOR: a few ms) would otherwise send a message per epoch. The
       // checkpoint message below carries the epoch metrics anyway.
       metrics.maybeFlush(now)
 
-      // The engine's weights go into the TF.js model first, so the checkpoint is the trained model.
-      fast?.syncToModel()
-      const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () => saveCheckpoint(model, req.runDir, epoch))
-      send({ v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics })
+      // A monitored metric the run does not log (val_* without a val split) falls back to its train twin.
+      const valueOf = (metric: string): number | undefined => epochMetrics[metric] ?? epochMetrics[metric.replace('/val_', '/')]
+      const improved = bestBy.offer(valueOf(bestBy.metric), epoch)
+      let stopNow = false
+      if (stopper && es) {
+        const v = valueOf(stopper.metric)
+        if (v === undefined && !monitorFallbackSaid) {
+          monitorFallbackSaid = true
+          notice('early_stopping', `Early stopping monitors ${stopper.metric}, which this run does not log; it never triggers.`)
+        }
+        if (stopper.offer(v, epoch)) {
+          wait = 0
+          if (es.restoreBest) { tf.dispose(bestWeights ?? []); bestWeights = model.getWeights().map((t) => t.clone()) }
+        } else if (v !== undefined) {
+          wait++
+          if (wait > es.patience) stopNow = true
+        }
+      }
+
+      const last = epoch === config.epochs || stopNow
+      const reasons: NonNullable<CheckpointMessage['reasons']> = []
+      if (epoch % policy.everyEpochs === 0) reasons.push('periodic')
+      if (improved) reasons.push('best')
+      if (last) reasons.push('final')
+      if (reasons.length > 0) {
+        const dir = `${req.runDir}/checkpoints/epoch-${String(epoch).padStart(4, '0')}`
+        const state: CheckpointState = {
+          format: 'studio-checkpoint-state', version: 1, epoch, step, seed: config.seed,
+          rng: { kind: 'per-epoch', seed: epochSeed(config.seed, epoch + 1) },
+          best: Number.isFinite(bestBy.best) ? { metric: bestBy.metric, mode: bestBy.mode, value: bestBy.best, epoch: bestBy.bestEpoch, dir: improved ? dir : bestDir } : null,
+          earlyStopping: stopper ? { monitor: stopper.metric, best: stopper.best, bestEpoch: stopper.bestEpoch, wait } : null,
+          engine: engineId
+        }
+        // The engine keeps its optimizer slots to itself: only TF.js optimizers are saved.
+        const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () =>
+          saveCheckpoint(model, req.runDir, epoch, { optimizer: fast ? null : model.optimizer, state }))
+        if (improved) bestDir = saved.path
+        lastCheckpointEpoch = epoch
+        send({
+          v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics,
+          reasons, isBest: improved, bestMetric: bestBy.metric, bestMode: bestBy.mode, optimizerState: !fast
+        })
+      }
+
+      // Distributions: at most every epoch, throttled so that they stay under 3% of training time.
+      if ((epoch - firstEpoch) % distEvery === 0 || last) {
+        const d0 = performance.now()
+        try {
+          const file = writeDistributions(model, req.runDir, epoch, step)
+          send({ v: PROTOCOL_VERSION, type: 'distributions', epoch, step, path: file })
+        } catch (e) {
+          notice('distributions', `Weight distributions of epoch ${epoch} could not be written: ${e instanceof Error ? e.message : String(e)}`)
+        }
+        const dMs = performance.now() - d0
+        if (fitMs > 0 && dMs > 0.03 * fitMs) distEvery = Math.min(100, Math.ceil(dMs / (0.03 * fitMs)))
+      }
       epochsDone = epoch
+
+      if (stopNow && stopper && es) {
+        let restored = false
+        if (es.restoreBest && stopper.bestEpoch > 0 && stopper.bestEpoch !== epoch) {
+          if (bestWeights) { model.setWeights(bestWeights); restored = true }
+          else if (rs?.best?.dir && rs.best.epoch === stopper.bestEpoch) { loadCheckpointWeights(model, rs.best.dir); restored = true }
+        }
+        earlyStopped = { epoch, bestEpoch: stopper.bestEpoch, monitor: stopper.metric, best: stopper.best, restored }
+        notice('early_stopping', `Early stopping after epoch ${epoch}: ${stopper.metric} did not improve for ${es.patience} epoch${es.patience === 1 ? '' : 's'} (best ${stopper.best.toPrecision(4)} at epoch ${stopper.bestEpoch})${restored ? '; the best epoch\'s weights were restored' : ''}.`)
+        break
+      }
       if (model.stopTraining || hooks.signal?.aborted) { stopped = epoch < config.epochs; break }
     }
+    void lastCheckpointEpoch
     metrics.flush()
-    const done: DoneMessage = { v: PROTOCOL_VERSION, type: 'done', status: stopped ? 'stopped' : 'completed', epochsDone, steps: cb.step }
+    const status: DoneMessage['status'] = cb.diverged ? 'diverged' : stopped ? 'stopped' : 'completed'
+    const done: DoneMessage = {
+      v: PROTOCOL_VERSION, type: 'done', status, epochsDone, steps: cb.step,
+      ...(cb.diverged ? { diverged: cb.diverged } : {}),
+      ...(earlyStopped ? { earlyStopped } : {})
+    }
     send(done)
     return done
   } finally {
+    tf.dispose(bestWeights ?? [])
     for (const f of feeds) f.dispose()
     train.close()
     val?.close()

@@ -8,7 +8,8 @@ import { fork } from 'node:child_process'
 import { THREADS_ENV, threadsForConcurrency } from './engine/threads'
 import {
   PROTOCOL_VERSION, isTrainerMessage, type BackendMessage, type CheckpointMessage, type DoneMessage,
-  type ErrorMessage, type HostMessage, type MetricsMessage, type StartMessage
+  type DistributionsMessage, type ErrorMessage, type HostMessage, type MetricsMessage, type NoticeMessage,
+  type PausedMessage, type ResumedMessage, type StartMessage
 } from './protocol'
 import { createLogger } from '../common/logger'
 
@@ -130,6 +131,13 @@ export interface TrainerSessionEvents {
   onCheckpoint(m: CheckpointMessage): void
   onDone(m: DoneMessage): void
   onError(m: ErrorMessage): void
+  /** Issue 4: the loop is parked between batches / runs again (answers to pause() / resume()). */
+  onPaused?(m: PausedMessage): void
+  onResumed?(m: ResumedMessage): void
+  /** Issue 4: something to tell the person (engine choice, optimizer state not restored, early stop). */
+  onNotice?(m: NoticeMessage): void
+  /** Issue 4: an epoch's weight distributions file was written. */
+  onDistributions?(m: DistributionsMessage): void
   /** Always called last, once: `done` tells whether a `done` message came first. */
   onExit(info: ExitInfo, done: boolean): void
 }
@@ -209,6 +217,10 @@ export class TrainerSession {
       case 'checkpoint': this.events.onCheckpoint(raw); break
       case 'done': this.done = true; this.events.onDone(raw); break
       case 'error': this.events.onError(raw); break
+      case 'paused': this.events.onPaused?.(raw); break
+      case 'resumed': this.events.onResumed?.(raw); break
+      case 'notice': this.events.onNotice?.(raw); break
+      case 'distributions': this.events.onDistributions?.(raw); break
     }
   }
 
@@ -217,6 +229,16 @@ export class TrainerSession {
     if (this.ended) return
     this.proc.send({ v: PROTOCOL_VERSION, type: 'stop' })
     if (!this.killTimer) this.killTimer = setTimeout(() => this.proc.kill(), graceMs)
+  }
+
+  /** Asks the trainer to pause after the current batch (it answers `paused`); the process stays. */
+  pause(): void {
+    if (!this.ended) this.proc.send({ v: PROTOCOL_VERSION, type: 'pause' })
+  }
+
+  /** Continues a paused trainer (it answers `resumed`). */
+  resume(): void {
+    if (!this.ended) this.proc.send({ v: PROTOCOL_VERSION, type: 'resume' })
   }
 
   /** Ends the process at once (app shutdown). */

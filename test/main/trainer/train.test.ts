@@ -107,7 +107,9 @@ describe('runTraining', () => {
     const json = JSON.parse(readFileSync(path.join(last.path, 'model.json'), 'utf8'))
     expect(json.weightsManifest[0].paths).toEqual(['weights.bin'])
     expect(json.format).toBe('layers-model')
-    expect(last.bytes).toBe(readFileSync(path.join(last.path, 'model.json')).byteLength + readFileSync(path.join(last.path, 'weights.bin')).byteLength)
+    // bytes counts every file of the folder (model.json, weights.bin, state.json, optimizer.* when saved).
+    expect(last.bytes).toBe(readdirSync(last.path).reduce((n, f) => n + readFileSync(path.join(last.path, f)).byteLength, 0))
+    expect(readdirSync(last.path).sort()).toEqual(expect.arrayContaining(['model.json', 'state.json', 'weights.bin']))
 
     const header = readHeader(s.dir)
     const val = readSplit(s.dir, header, 'val')
