@@ -118,13 +118,20 @@ export function readDistributions(runId: string, runDir: string): Distributions 
     for (const p of doc.points ?? []) {
       const key = `${p.kind}:${p.tensor}`
       if (!seen.has(key)) seen.set(key, { layer: p.layer, tensor: p.tensor, kind: p.kind })
-      out.points.push({ ...p, epoch: doc.epoch, step: doc.step })
+      out.points.push({ ...p, histogram: { edges: numbers(p.histogram?.edges), counts: numbers(p.histogram?.counts) }, epoch: doc.epoch, step: doc.step })
     }
     const filters = Array.isArray(doc.filters) ? doc.filters : doc.filters ? [doc.filters] : []
     for (const fi of filters) out.filters.push({ ...fi, epoch: doc.epoch })
   }
   out.tensors = [...seen.values()]
   return out
+}
+
+/** An array, or a typed array serialized by JSON.stringify as {"0": …, "1": …}. */
+function numbers(v: unknown): number[] {
+  if (Array.isArray(v)) return v as number[]
+  if (v && typeof v === 'object') return Object.keys(v).sort((a, b) => Number(a) - Number(b)).map((k) => (v as Record<string, number>)[k]!)
+  return []
 }
 
 /** What encoding a prediction input needs to know about the dataset. */

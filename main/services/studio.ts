@@ -23,11 +23,15 @@ import { MetricsRepo } from '../storage/metricsRepo'
 import { ModelsRepo } from '../storage/modelsRepo'
 import { RunsRepo, toRunSummary, type RunRecord } from '../storage/runsRepo'
 import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/trainerHost'
+import type { ResumeFrom } from '../trainer/protocol'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
 import { probeEngine, type EngineProbe } from '../trainer/engine/probe'
 import { DatasetService } from './datasetService'
 import { HpoService } from './hpoService'
 import { ModelsService } from './modelsService'
+import { RunLifecycle } from './runLifecycle'
+import { EvalWorker } from './evalWorker'
+import { bestByFromPolicy, checkpointsToDelete, removeCheckpointDir } from './runArtifacts'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -48,6 +52,8 @@ export interface StudioOptions {
   probeEngine?: () => EngineProbe
   /** Where the sample datasets' source files are (resources/samples). */
   samplesDir?: string
+  /** Built evaluation job (out/main/evalJob.js); default: next to trainerEntry. */
+  evalJobEntry?: string
   /** Built import worker (out/main/importWorker.js); default: found next to the running code. */
   importWorkerEntry?: string
 }
@@ -101,6 +107,8 @@ export class StudioCore {
   readonly checkpoints: CheckpointsRepo
   readonly datasetService: DatasetService
   readonly modelsService: ModelsService
+  readonly lifecycle: RunLifecycle
+  readonly evalWorker: EvalWorker
   /** HPO studies (issue 5): the coordinator and the hpo:* channels. */
   readonly hpo: HpoService
   readonly models: ModelsRepo
@@ -131,6 +139,8 @@ export class StudioCore {
       }
     })
     this.hpo = new HpoService(this)
+    this.evalWorker = new EvalWorker(opts.launcher, opts.evalJobEntry ?? path.join(path.dirname(opts.trainerEntry), 'evalJob.js'))
+    this.lifecycle = new RunLifecycle(this, this.evalWorker, bestByFor)
     this.handlers = this.makeHandlers()
   }
 
@@ -182,7 +192,8 @@ export class StudioCore {
     return toRunSummary(r)
   }
 
-  private emitChange(runId: string): void {
+  /** Tells every listener that a run changed (status, progress, name). */
+  emitChange(runId: string): void {
     this.hub.emit('runs:didChange', this.summary(runId))
   }
 
@@ -215,8 +226,12 @@ export class StudioCore {
     }
   }
 
-  /** Starts a run: records it, launches its trainer process and returns at once. */
-  startRun(config: RunConfig): RunSummary {
+  /**
+   * Starts a run: records it, launches its trainer process and returns at once. A graph model is
+   * recorded with the saved model version it trains (saved automatically when it is not yet).
+   * `from` (runs:fork) links the run to its parent and starts it from that checkpoint's weights.
+   */
+  startRun(config: RunConfig, from?: { parentRunId: string; checkpoint: CheckpointInfo }): RunSummary {
     if (this.closed) throw new StudioError('unavailable', 'The studio is shutting down.')
     const d = this.dataset(config.datasetId)
     this.checkModelFits(config.model, d)
@@ -226,13 +241,45 @@ export class StudioCore {
     const count = this.runs.list().filter((r) => r.datasetId === d.id).length + 1
     const name = config.name?.trim() || `${d.name} · ${isGraphModel(config.model) ? config.model.graph.name?.trim() || 'graph' : config.model.template} #${count}`
     const now = Date.now()
-    this.runs.create({ id, name, config, model: describeModel(config.model), runDir, createdAt: now })
-    const state: ActiveRun = { session: null, lastError: null, epochLossSeen: 0, stopRequested: false }
-    this.active.set(id, state)
+    let modelRef: { modelId: string; version: number } | null = null
+    if (isGraphModel(config.model)) {
+      // The run records the exact model version it trains; its stored config names it too.
+      modelRef = this.modelsService.versionForRun(config.model.graph, config.model, name)
+      config = { ...config, model: { ...config.model, modelId: modelRef.modelId, modelVersion: modelRef.version } }
+    }
+    this.runs.create({
+      id, name, config, model: describeModel(config.model), runDir, createdAt: now,
+      ...(modelRef ? { modelId: modelRef.modelId, modelVersion: modelRef.version } : {}),
+      ...(from ? { parentRunId: from.parentRunId, parentCheckpointId: from.checkpoint.id } : {})
+    })
     this.runs.markRunning(id, now)
+    this.launch(id, config, d, runDir, from ? { checkpointDir: from.checkpoint.path, epoch: from.checkpoint.epoch, step: from.checkpoint.step } : undefined)
+    const summary = this.summary(id)
+    this.hub.emit('runs:didChange', summary)
+    return summary
+  }
+
+  /**
+   * Continues an existing run record (runs:resumeFrom) from a checkpoint: the caller has already
+   * reopened the row and removed the abandoned tail; this launches the trainer.
+   */
+  continueRun(runId: string, checkpoint: CheckpointInfo): RunSummary {
+    if (this.closed) throw new StudioError('unavailable', 'The studio is shutting down.')
+    const r = this.runs.get(runId)!
+    this.launch(runId, r.config, this.dataset(r.config.datasetId), r.runDir,
+      { checkpointDir: checkpoint.path, epoch: checkpoint.epoch, step: checkpoint.step })
+    const summary = this.summary(runId)
+    this.hub.emit('runs:didChange', summary)
+    return summary
+  }
+
+  /** Launches the trainer process of a run that is recorded as running, and wires its messages. */
+  private launch(id: string, config: RunConfig, d: DatasetRecord, runDir: string, resumeFrom?: ResumeFrom): void {
+    const state: ActiveRun = { session: null, lastError: null, epochLossSeen: resumeFrom?.epoch ?? 0, stopRequested: false }
+    this.active.set(id, state)
     try {
       state.session = new TrainerSession(this.opts.launcher, this.opts.trainerEntry,
-        { runId: id, config, datasetDir: d.dir, runDir }, {
+        { runId: id, config, datasetDir: d.dir, runDir, ...(resumeFrom ? { resumeFrom } : {}) }, {
           onBackend: (m) => {
             this.runs.setBackend(id, m.backend, m.paramCount)
             this.emitChange(id)
@@ -244,14 +291,22 @@ export class StudioCore {
               log.warn(`run ${id}: checkpoint path outside the run folder ignored: ${m.path}`)
               return
             }
+            const bestBy: BestBy = m.bestMetric && m.bestMode ? { metric: m.bestMetric, mode: m.bestMode }
+              : bestByFromPolicy(config.checkpointPolicy, m.metrics, bestByFor)
             const info = this.checkpoints.add({
-              runId: id, epoch: m.epoch, step: m.step, path: p, bytes: m.bytes, metrics: m.metrics, createdAt: Date.now()
-            }, bestByFor(m.metrics))
+              runId: id, epoch: m.epoch, step: m.step, path: p, bytes: m.bytes, metrics: m.metrics, createdAt: Date.now(),
+              optimizer: m.optimizerState === true
+            }, bestBy)
             this.hub.emit('runs:didCheckpoint', info)
+            this.applyRetention(id, runDir, config.checkpointPolicy?.keepLast)
           },
           onDone: (m) => {
             this.runs.recordEpoch(id, m.epochsDone, m.steps)
-            if (this.runs.finish(id, m.status, Date.now())) this.emitChange(id)
+            const d = m.status === 'diverged' ? m.diverged : undefined
+            const error = m.status === 'diverged'
+              ? `The loss became ${d ? String(d.loss) : 'NaN or infinite'}${d ? ` at step ${d.step} (epoch ${d.epoch})` : ''}; training stopped. Try a lower learning rate or gradient clipping.`
+              : null
+            if (this.runs.finish(id, m.status, Date.now(), error, d?.step ?? null)) this.emitChange(id)
           },
           onError: (m) => {
             state.lastError = m.message
@@ -271,9 +326,22 @@ export class StudioCore {
       this.active.delete(id)
       this.runs.finish(id, 'failed', Date.now(), `Could not start the trainer: ${e instanceof Error ? e.message : String(e)}`)
     }
-    const summary = this.summary(id)
-    this.hub.emit('runs:didChange', summary)
-    return summary
+  }
+
+  /**
+   * Checkpoint retention (the run's checkpointPolicy.keepLast): removes the folders of checkpoints
+   * older than the last K, never the best or the last, and marks their rows deleted (the rows stay
+   * so the curves keep their markers). A folder that cannot be removed is left marked live.
+   */
+  private applyRetention(runId: string, runDir: string, keepLast: number | undefined): void {
+    const doomed = checkpointsToDelete(this.checkpoints.list(runId), keepLast)
+    if (!doomed.length) return
+    const gone: number[] = []
+    for (const c of doomed) {
+      try { removeCheckpointDir(runDir, c.path); gone.push(c.id) } catch (e) { log.warn(`run ${runId}: could not remove checkpoint ${c.path}`, e) }
+    }
+    this.checkpoints.markDeleted(gone, Date.now())
+    for (const id of gone) this.hub.emit('runs:didCheckpoint', this.checkpoints.get(id)!)
   }
 
   private ingestMetrics(runId: string, state: ActiveRun, batch: MetricBatch): void {
@@ -290,7 +358,7 @@ export class StudioCore {
     let step = 0
     for (let i = 0; i < batch.name.length; i++) {
       const n = batch.name[i]
-      if (n === METRIC.loss) { state.epochLossSeen++; epochEnded = true; step = Math.max(step, batch.step[i]!) }
+      if (n === METRIC.loss) { state.epochLossSeen = Math.max(state.epochLossSeen + 1, batch.epoch[i]!); epochEnded = true; step = Math.max(step, batch.step[i]!) }
       else if (n === METRIC.valAcc) valAcc = batch.value[i]
       else if (n === METRIC.valLoss) valLoss = batch.value[i]
     }
@@ -308,11 +376,17 @@ export class StudioCore {
     if (a?.session && !a.session.exited) {
       a.stopRequested = true
       a.session.stop()
-    } else if (r.status === 'running' || r.status === 'queued') {
+    } else if (r.status === 'running' || r.status === 'queued' || r.status === 'paused') {
       this.runs.finish(runId, 'stopped', Date.now())
       this.emitChange(runId)
     }
     return this.summary(runId)
+  }
+
+  /** The live trainer session of a run (pause/resume), or null when it has no process. */
+  sessionOf(runId: string): TrainerSession | null {
+    const s = this.active.get(runId)?.session
+    return s && !s.exited ? s : null
   }
 
   /** Pid of a run's trainer process, while it runs (tests and diagnostics). */
@@ -320,12 +394,12 @@ export class StudioCore {
     return this.active.get(runId)?.session?.pid
   }
 
-  /** Resolves when the run is no longer queued or running. */
+  /** Resolves when the run is no longer queued, running or paused. */
   waitForEnd(runId: string, timeoutMs = 600_000): Promise<RunSummary> {
     return new Promise((resolve, reject) => {
       const check = () => {
         const s = this.summary(runId)
-        if (s.status !== 'running' && s.status !== 'queued') {
+        if (s.status !== 'running' && s.status !== 'queued' && s.status !== 'paused') {
           clearTimeout(timer)
           off()
           resolve(s)
@@ -389,17 +463,7 @@ export class StudioCore {
       ...this.datasetService.handlers(),
       ...this.hpo.handlers(),
       ...this.modelsService.handlers(),
-      ...this.lifecycleHandlers()
-    }
-  }
-
-  /** Run lifecycle channels of issue 4 (pause/resume, resumeFrom, fork, export, evaluation). */
-  private lifecycleHandlers(): Pick<Handlers, 'runs:pause' | 'runs:resume' | 'runs:resumeFrom' | 'runs:fork' |
-    'runs:exportCheckpoint' | 'runs:evaluate' | 'runs:predict' | 'runs:distributions'> {
-    const todo = (): never => { throw new StudioError('unavailable', 'not implemented yet') }
-    return {
-      'runs:pause': todo, 'runs:resume': todo, 'runs:resumeFrom': todo, 'runs:fork': todo,
-      'runs:exportCheckpoint': todo, 'runs:evaluate': todo, 'runs:predict': todo, 'runs:distributions': todo
+      ...this.lifecycle.handlers(this.opts.mode === 'electron')
     }
   }
 
@@ -414,6 +478,7 @@ export class StudioCore {
     if (this.closed) return
     this.closed = true
     this.hpo.close()
+    this.evalWorker.close()
     await this.datasetService.close()
     const waits: Promise<unknown>[] = []
     for (const [id, a] of this.active) {
