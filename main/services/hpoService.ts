@@ -130,12 +130,11 @@ export function trialConfigErrors(cfg: unknown): string[] {
  */
 export function spaceConfigErrors(base: RunConfig, space: SearchSpace): string[] {
   const errors: string[] = []
-  const enc = new SpaceEncoder(space)
-  const centre = enc.decode(new Float64Array(enc.dim).fill(0.5))
   space.params.forEach((p, i) => {
     const values = p.kind === 'categorical' ? p.choices : p.kind === 'discrete' ? p.values : [fromUnit(p, 0), fromUnit(p, 1)]
     for (const v of values) {
-      const params: Params = { ...centre, [p.name]: v }
+      // One parameter at a time over the base config, so each message is about that parameter.
+      const params: Params = { [p.name]: v }
       if (p.when) params[p.when.parent] = p.when.values[0]!
       const errs = trialConfigErrors(buildTrialConfig(base, params))
       if (errs.length) {

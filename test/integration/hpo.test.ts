@@ -189,6 +189,42 @@ describe('HPO studies through trainer processes', () => {
   })
 })
 
+describe('budgets and warm starts', () => {
+  it('a wall-time budget ends the study (the running trial finishes); extend adds trials and it runs again', async () => {
+    const d = core.hpo.create(xorStudy({ name: 'wall', budget: { wallTimeMs: 1000 }, baseConfig: { ...xorBase, epochs: 30 } }), true)
+    const end = await core.hpo.waitFor(d.summary.id, ['completed'], 120_000)
+    expect(end.message).toMatch(/wall-time budget/)
+    expect(end.counts.running).toBe(0)
+    expect(end.counts.complete).toBeGreaterThanOrEqual(1)
+    const n = end.counts.complete
+    const again = core.hpo.extend(d.summary.id, 2, 600_000)
+    expect(again.state).toBe('running')
+    const end2 = await core.hpo.waitFor(d.summary.id, ['completed'], 120_000)
+    expect(end2.counts.complete).toBe(n + 2)
+    expect(end2.budget.trials).toBe(n + 2)
+  })
+
+  it('enqueued points run first; trials import from another study with the same objective', async () => {
+    const a = core.hpo.create(xorStudy({ name: 'warm-a', budget: { trials: 2 }, enqueue: [{ learningRate: 0.1, 'model.units': 4 }] }), true)
+    await core.hpo.waitFor(a.summary.id, ['completed'], 120_000)
+    const first = core.hpo.detail(a.summary.id).trials[0]!
+    expect(first.params).toEqual({ learningRate: 0.1, 'model.units': 4 })
+    const b = core.hpo.create(xorStudy({ name: 'warm-b', budget: { trials: 3 } }))
+    expect(core.hpo.importTrials(b.summary.id, a.summary.id)).toEqual({ imported: 2, skipped: 0 })
+    const queued = core.hpo.enqueue(b.summary.id, [{ learningRate: 0.2, 'model.units': 8 }])
+    expect(queued[0]).toMatchObject({ number: 2, state: 'waiting' })
+    expect(() => core.hpo.enqueue(b.summary.id, [{ learningRate: 5 }])).toThrow(/params\.0: learningRate: 5 is outside.*model\.units: missing/)
+    core.hpo.start(b.summary.id)
+    const end = await core.hpo.waitFor(b.summary.id, ['completed'], 120_000)
+    const tr = core.hpo.detail(b.summary.id).trials
+    expect(tr.map((x) => x.importedFrom === null)).toEqual([false, false, true])
+    expect(tr[2]!.params).toEqual({ learningRate: 0.2, 'model.units': 8 })
+    expect(end.counts.complete).toBe(3)
+    expect(() => core.hpo.delete(b.summary.id)).not.toThrow()
+    expect(core.hpo.list().some((s) => s.id === b.summary.id)).toBe(false)
+  })
+})
+
 describe('a study survives the studio stopping mid-trial', () => {
   it('reopened on the same data folder: the running trial is failed and re-queued, and the study continues to its budget', async () => {
     const dir = tempDir('studio-hpo-crash-')
@@ -208,7 +244,7 @@ describe('a study survives the studio stopping mid-trial', () => {
         expect(after.trials[1]).toMatchObject({ state: 'waiting', retryOf: 0, params: after.trials[0]!.params })
         expect(c.hpo.continueInterrupted()).toEqual([id])
         const end = await c.hpo.waitFor(id, ['completed'], 240_000)
-        expect(end.counts.complete).toBe(2)
+        expect(end.counts.complete, JSON.stringify(c.hpo.detail(id).trials.map((x) => [x.state, x.error]))).toBe(2)
         expect(end.counts.failed).toBe(1)
       } finally {
         await c.close()
