@@ -104,7 +104,8 @@ class StreamingCallback extends tf.Callback {
    */
   recordBatch(loss: number | undefined, acc: number | undefined, now: number): void {
     if (loss !== undefined && !Number.isFinite(loss) && !this.diverged) this.diverged = { step: this.step, epoch: this.epoch, loss }
-    if (loss !== undefined) this.metrics.add(METRIC.batchLoss, this.step, this.epoch, now, loss)
+    // A non-finite loss is reported in `done.diverged`, not as a point (IPC's JSON would make it null).
+    if (loss !== undefined && Number.isFinite(loss)) this.metrics.add(METRIC.batchLoss, this.step, this.epoch, now, loss)
     if (this.classification && acc !== undefined) this.metrics.add(METRIC.batchAcc, this.step, this.epoch, now, acc)
     this.step++
     this.batchesThisEpoch++
