@@ -15,6 +15,7 @@ import { UsageError, parseTrainArgs } from './args'
 import { parseImportArgs } from './importArgs'
 import { openHeadlessCore } from './context'
 import { serve } from './serve'
+import { warningText } from '../datasets/warnings'
 import { HPO_HELP, hpoCmd } from './hpo'
 
 const HELP = `Training Studio CLI
@@ -249,7 +250,7 @@ async function importCmd(argv: string[]): Promise<number> {
         `Format     ${d.format ?? '—'}`,
         `Shape      ${d.inputShape.join('×')}${d.task === 'classification' ? `, ${d.numClasses} classes` : ', regression'}`,
         `Split      train ${d.trainSize}, val ${d.valSize}, test ${d.testSize ?? 0}`,
-        ...end.warnings.map((w) => `Note       ${w}`),
+        ...end.warnings.map((w) => `Note       ${warningText(w)}`),
         `Train it:  studio train --dataset ${d.id} --model ${d.suggested.template}`,
         ''
       ].join('\n'))

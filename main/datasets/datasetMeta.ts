@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type {
-  ChartProposal, ColumnSummary, DatasetDetail, DatasetFormat, ImportOptions, SplitPercents
+  ChartProposal, ColumnSummary, DatasetDetail, DatasetFormat, ImportOptions, ImportWarning, SplitPercents
 } from '../../preload/contract/types'
 
 /** How one source column became feature values (tabular datasets). */
@@ -39,7 +39,8 @@ export interface DatasetMeta {
   charts: ChartProposal[]
   classDistribution: DatasetDetail['classDistribution']
   skipped: { name: string; reason: string }[]
-  warnings: string[]
+  /** Coded warnings; plain strings in datasets imported before the codes. */
+  warnings: ImportWarning[]
   view: DatasetDetail['view']
   /** Options the dataset was imported with (resplit keeps them). */
   options: ImportOptions

@@ -12,6 +12,7 @@ import { ImportError } from './importError'
 import { IMAGE_EXTS, decodeImageAsync, imageSize, listImageFolders, readImageHead, sniffImage } from './images'
 import { baseExt, readStart, readWhole, type SourceFile } from './sourceFiles'
 import { describeColumns, proposeTarget, sampleTabular } from './tabular'
+import { warn } from './warnings'
 
 /** Dropped paths after validation: plain files and folders, each with a display name. */
 export interface ResolvedInput {
@@ -142,7 +143,7 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         files: [{ name: f.name, bytes: f.bytes, role: 'table' }], totalBytes: f.bytes, count: s.estimatedRows, countExact: s.complete,
         csv: s.dialect ? { delimiter: s.dialect.delimiter, quote: '"', hasHeader: s.dialect.hasHeader, bom: s.dialect.bom, lineEnding: s.dialect.crlf ? 'crlf' : 'lf' } : null,
         columns: cols, proposedTarget: target, proposedTask: task,
-        warnings: cols.filter((c) => c.type === 'text').map((c) => `Column "${c.name}" looks like free text and will be left out unless you change its type.`)
+        warnings: cols.filter((c) => c.type === 'text').map((c) => warn.textColumn(c.name))
       }
     }
     case 'idx': {
@@ -169,11 +170,11 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         classNames: Array.from({ length: classes }, (_, i) => String(i)), proposedTarget: null, proposedTask: 'classification',
         officialSplit: splits.has('train') && splits.has('test'),
         warnings: [
-          ...(images.length !== labels.length ? ['Images and labels files do not pair up; drop one labels file per images file.'] : []),
+          ...(images.length !== labels.length ? [warn.idxUnpaired()] : []),
           // Counts that disagree fail the import; say so before the person presses Import.
           ...images.flatMap((im) => {
             const l = labels.find((x) => splitFromName(x.f.name) === splitFromName(im.f.name))
-            return l && l.shape[0] !== im.shape[0] ? [`${im.f.name} has ${im.shape[0]} images but ${l.f.name} has ${l.shape[0]} labels; the import will stop on this.`] : []
+            return l && l.shape[0] !== im.shape[0] ? [warn.idxCountMismatch(im.f.name, im.shape[0] ?? 0, l.f.name, l.shape[0] ?? 0)] : []
           })
         ]
       }
@@ -241,9 +242,9 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         officialSplit: listing.official,
         images: { classes: counts.map(({ name, count }) => ({ name, count })), sizes: sorted.slice(0, 10), defaultWidth: w, defaultHeight: h, colorMode: gray ? 'grayscale' : 'rgb', skipped: skipped.slice(0, 200) },
         warnings: [
-          ...(max >= 3 * min ? [`Classes are imbalanced: the largest has ${max} images, the smallest ${min}.`] : []),
-          ...(sorted.length > 1 ? [`Images come in ${sizes.size} sizes; all will be resized to ${w}×${h}.`] : []),
-          ...(skipped.length ? [`${skipped.length} file${skipped.length === 1 ? '' : 's'} will be skipped (see the list).`] : [])
+          ...(max >= 3 * min ? [warn.imbalanced(max, min)] : []),
+          ...(sorted.length > 1 ? [warn.mixedSizes(sizes.size, w, h)] : []),
+          ...(skipped.length ? [warn.willSkip(skipped.length)] : [])
         ]
       }
     }

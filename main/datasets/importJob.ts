@@ -8,7 +8,8 @@ import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
-import type { ImportOptions, ImportPhase, ImportProgress, SplitPercents } from '../../preload/contract/types'
+import type { ImportOptions, ImportPhase, ImportProgress, ImportWarning, SplitPercents } from '../../preload/contract/types'
+import { warn } from './warnings'
 import { readHeader, type CacheHeader } from './cache'
 import { CIFAR_PIXELS, arrayKey, pairIdx, pickArrays, readCifar, readIdxFiles, readNumpy, type NpyArray } from './binaryFormats'
 import { META_FILE, readMeta, type DatasetMeta } from './datasetMeta'
@@ -50,7 +51,7 @@ export interface JobResult {
   header: CacheHeader
   meta: DatasetMeta
   name: string
-  warnings: string[]
+  warnings: ImportWarning[]
 }
 
 export interface JobHooks {
@@ -179,7 +180,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
   const official = opts.useOfficialSplit ?? true
   const percents = percentsOf(opts)
 
-  const finish = (spec: DatasetSpec, splits: SplitIndices3, meta: DatasetMeta, warnings: string[]): JobResult => {
+  const finish = (spec: DatasetSpec, splits: SplitIndices3, meta: DatasetMeta, warnings: ImportWarning[]): JobResult => {
     const tick = meter.start('writing', splits.train.length + splits.val.length + splits.test.length, 'examples')
     if (!splits.train.length) throw new ImportError('no_data', 'The train split would be empty; give it a larger share.')
     const header = writeDataset(req.outDir, spec, splits, { ...meta, warnings }, tick)
@@ -432,7 +433,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
         sp = { train: Math.round((100 * s.train.length) / tot), val: Math.round((100 * s.val.length) / tot), test: 0 }
         sp.test = 100 - sp.train - sp.val
       } else splits = splitIndices3(keep, labelsAll, percents, seed)
-      const warnings = skipped.length ? [`${skipped.length} file${skipped.length === 1 ? '' : 's'} skipped (unreadable or not images); see the list.`] : []
+      const warnings = skipped.length ? [warn.filesSkipped(skipped.length)] : []
       const meta = baseMeta(d, [], key, opts, { percents: sp, seed, stratified: true, official: useOfficial }, 'images')
       meta.sources = listing.classNames.map((cn) => ({ name: `${cn}/`, bytes: 0 }))
       return finish(spec, splits, { ...meta, skipped: skipped.slice(0, 1000), charts: classCharts(spec) }, warnings)

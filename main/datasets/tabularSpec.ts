@@ -4,7 +4,8 @@
  * train split only, missing values filled from train, plus everything the browser shows about
  * the columns (summaries, histograms, correlation, first-look charts).
  */
-import type { ChartProposal, ColumnSummary, ImportOptions, SplitPercents, Task } from '../../preload/contract/types'
+import type { ChartProposal, CodedWarning, ColumnSummary, ImportOptions, SplitPercents, Task } from '../../preload/contract/types'
+import { warn } from './warnings'
 import type { DatasetSpec } from './datasetWriter'
 import type { DatasetMeta, FeatureLayout } from './datasetMeta'
 import { ImportError } from './importError'
@@ -19,7 +20,7 @@ export interface TabularBuild {
   correlation: DatasetMeta['correlation']
   charts: ChartProposal[]
   target: string
-  warnings: string[]
+  warnings: CodedWarning[]
 }
 
 function numericSortable(names: string[]): boolean {
@@ -28,7 +29,7 @@ function numericSortable(names: string[]): boolean {
 
 /** Builds labels, split and encoders; throws the typed errors for unusable targets. */
 export function buildTabular(table: Table, task: Task, opts: ImportOptions, percents: SplitPercents, seed: number, name: string): TabularBuild {
-  const warnings: string[] = []
+  const warnings: CodedWarning[] = []
   const targetCol = table.columns.find((c) => c.plan.role === 'target')
   if (!targetCol) throw new ImportError('bad_option', 'Choose a target column (the value to predict).')
   const n = table.rows
@@ -66,7 +67,7 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
     }
   }
   if (table.droppedCount) {
-    warnings.push(`${table.droppedCount.toLocaleString('en')} of ${n.toLocaleString('en')} rows dropped (missing target${opts.missing === 'drop' ? ' or a missing value' : ''}).`)
+    warnings.push(warn.rowsDropped(table.droppedCount, n, opts.missing === 'drop'))
   }
   const kept = new Int32Array(n - table.droppedCount)
   for (let i = 0, k = 0; i < n; i++) if (!table.dropped[i]) kept[k++] = i

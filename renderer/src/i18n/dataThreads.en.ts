@@ -15,5 +15,16 @@ export default {
     nativeNote: 'The studio’s native engine trains dense and convolutional models at full CPU speed. Models it does not support run with TF.js on {backend}; installing {nodePkg} speeds those up, and {gpuPkg} trains on an NVIDIA GPU.',
     runEngine: 'Engine: {engine}',
     runThreads: 'Threads: {n}'
+  },
+  warnings: {
+    textColumn: 'Column “{column}” looks like free text and will be left out unless you change its type.',
+    idxUnpaired: 'Images and labels files do not pair up; drop one labels file per images file.',
+    idxCountMismatch: '{images} has {imageCount} images but {labels} has {labelCount} labels; the import will stop on this.',
+    imbalanced: 'Classes are imbalanced: the largest has {max} images, the smallest {min}.',
+    mixedSizes: 'Images come in {sizes} sizes; all will be resized to {width}×{height}.',
+    willSkip: '{count} file(s) will be skipped (see the list).',
+    filesSkipped: '{count} file(s) skipped (unreadable or not images); see the list.',
+    rowsDroppedTarget: '{dropped} of {total} rows dropped (missing target).',
+    rowsDroppedMissing: '{dropped} of {total} rows dropped (missing target or a missing value).'
   }
 }

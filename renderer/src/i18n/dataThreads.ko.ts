@@ -15,5 +15,16 @@ export default {
     nativeNote: '스튜디오의 네이티브 엔진이 밀집(dense)·합성곱 모델을 CPU 최고 속도로 학습합니다. 엔진이 지원하지 않는 모델은 {backend}에서 TF.js로 학습하며, {nodePkg}를 설치하면 그런 모델이 빨라지고 {gpuPkg}로는 NVIDIA GPU에서 학습할 수 있습니다.',
     runEngine: '엔진: {engine}',
     runThreads: '스레드: {n}'
+  },
+  warnings: {
+    textColumn: '“{column}” 열은 자유 텍스트로 보여, 유형을 바꾸지 않으면 제외됩니다.',
+    idxUnpaired: '이미지 파일과 레이블 파일의 짝이 맞지 않습니다. 이미지 파일마다 레이블 파일을 하나씩 넣어 주세요.',
+    idxCountMismatch: '{images}에는 이미지가 {imageCount}개, {labels}에는 레이블이 {labelCount}개 있습니다. 이대로면 가져오기가 중단됩니다.',
+    imbalanced: '클래스 불균형: 가장 큰 클래스는 이미지 {max}개, 가장 작은 클래스는 {min}개입니다.',
+    mixedSizes: '이미지 크기가 {sizes}가지입니다. 모두 {width}×{height}로 크기를 조정합니다.',
+    willSkip: '파일 {count}개를 건너뜁니다(목록 참고).',
+    filesSkipped: '파일 {count}개를 건너뛰었습니다(읽을 수 없거나 이미지가 아님). 목록을 참고하세요.',
+    rowsDroppedTarget: '전체 {total}행 중 {dropped}행을 버렸습니다(타깃 값 없음).',
+    rowsDroppedMissing: '전체 {total}행 중 {dropped}행을 버렸습니다(타깃 값 또는 다른 값 없음).'
   }
 }

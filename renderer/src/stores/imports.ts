@@ -6,7 +6,7 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { ImportEnd, ImportErrorInfo, ImportOptions, ImportProgress, InspectResult } from '@contract/types'
+import type { ImportEnd, ImportErrorInfo, ImportOptions, ImportProgress, ImportWarning, InspectResult } from '@contract/types'
 import { api, ApiError, errorMessage } from '@renderer/api/client'
 import { uploadFiles, UploadError } from '@renderer/api/upload'
 import type { ImportInput } from '@renderer/composables/dropFiles'
@@ -19,7 +19,7 @@ export type ImportStage = 'closed' | 'reading' | 'uploading' | 'inspecting' | 'r
 
 /** A problem the dialog shows: a typed import error from the backend, or a request that failed. */
 export type ImportFailure =
-  | { kind: 'import'; error: ImportErrorInfo; warnings: string[] }
+  | { kind: 'import'; error: ImportErrorInfo; warnings: ImportWarning[] }
   | { kind: 'request'; code: string; message: string; step: 'read' | 'upload' | 'inspect' | 'import' }
 
 /** A job as the jobs indicator lists it. */

@@ -90,7 +90,10 @@ describe('bad input', () => {
     expect(e.code).toBe('count_mismatch')
     expect(e.message).toBe('train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; they must match one to one.')
     const { inspect } = await import('../../../main/datasets/detect')
-    expect((await inspect(inputOf(...files))).warnings).toContain('train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; the import will stop on this.')
+    expect((await inspect(inputOf(...files))).warnings).toContainEqual({
+      code: 'idxCountMismatch', params: { images: 'train-images-idx3-ubyte.gz', imageCount: 20, labels: 'train-labels-idx1-ubyte.gz', labelCount: 19 },
+      message: 'train-images-idx3-ubyte.gz has 20 images but train-labels-idx1-ubyte.gz has 19 labels; the import will stop on this.'
+    })
   })
 
   it('mismatched feature and label counts in NumPy arrays', async () => {

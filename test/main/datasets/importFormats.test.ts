@@ -82,7 +82,7 @@ describe('CSV / TSV / JSON Lines', () => {
     expect(info.columns.map((c) => [c.name, c.type])).toEqual([['x', 'numeric'], ['ok', 'boolean'], ['tag', 'categorical'], ['y', 'categorical']])
     const r = await expectOk(out, inputOf(p), { missing: 'drop' })
     expect(r.header.splits.train!.count + r.header.splits.val!.count + r.header.splits.test!.count).toBe(29)
-    expect(r.meta.warnings.join(' ')).toMatch(/1 of 30 rows dropped/)
+    expect(r.meta.warnings.map((w) => (typeof w === 'string' ? w : w.message)).join(' ')).toMatch(/1 of 30 rows dropped/)
   })
 })
 

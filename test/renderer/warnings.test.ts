@@ -1,0 +1,48 @@
+/**
+ * Import warnings reach the UI in the person's language: every code the importer emits
+ * (main/datasets/warnings.ts) has an English and a Korean message with the same params, and
+ * warningText says coded warnings in the locale and plain (pre-code) strings as they are.
+ */
+import { describe, expect, it } from 'vitest'
+import { createI18n } from 'vue-i18n'
+import en from '../../renderer/src/i18n/en'
+import ko from '../../renderer/src/i18n/ko'
+import { warningText } from '../../renderer/src/lib/warnings'
+import { warn } from '../../main/datasets/warnings'
+import { ImportWarningCodeSchema } from '../../preload/contract/schemas'
+
+const i18n = createI18n({ legacy: false, locale: 'en', messages: { en, ko }, missingWarn: false, fallbackWarn: false })
+const g = i18n.global
+const t = (k: string, p: Record<string, unknown>) => g.t(k, p)
+const te = (k: string) => g.te(k)
+
+const samples = [
+  warn.textColumn('notes'), warn.idxUnpaired(), warn.idxCountMismatch('a.gz', 20, 'b.gz', 19), warn.imbalanced(300, 12),
+  warn.mixedSizes(3, 28, 28), warn.willSkip(2), warn.filesSkipped(1), warn.rowsDropped(1234, 50000, false), warn.rowsDropped(5, 30, true)
+]
+
+describe('import warnings in English and Korean', () => {
+  it('every code has a builder sample and a message in both locales that uses all its params', () => {
+    expect(new Set(samples.map((s) => s.code))).toEqual(new Set(ImportWarningCodeSchema.options))
+    for (const w of samples) {
+      for (const loc of ['en', 'ko'] as const) {
+        g.locale.value = loc
+        const text = warningText(w, t, te, loc)
+        expect(te(`warnings.${w.code}`), `${loc} ${w.code}`).toBe(true)
+        expect(text).not.toMatch(/[{}]/)
+        for (const v of Object.values(w.params)) expect(text, `${loc} ${w.code}`).toContain(typeof v === 'number' ? new Intl.NumberFormat(loc).format(v) : v)
+      }
+    }
+  })
+
+  it('Korean differs from English; plain strings and unknown codes show their text', () => {
+    g.locale.value = 'ko'
+    const w = warn.rowsDropped(1234, 50000, false)
+    expect(warningText(w, t, te, 'ko')).toBe('전체 50,000행 중 1,234행을 버렸습니다(타깃 값 없음).')
+    g.locale.value = 'en'
+    expect(warningText(w, t, te, 'en')).toBe('1,234 of 50,000 rows dropped (missing target).')
+    expect(w.message).toBe('1,234 of 50,000 rows dropped (missing target).')
+    expect(warningText('an old plain warning', t, te, 'ko')).toBe('an old plain warning')
+    expect(warningText({ code: 'fromTheFuture' as never, params: {}, message: 'English fallback' }, t, te)).toBe('English fallback')
+  })
+})
