@@ -223,7 +223,9 @@ export const BackendInfoSchema = z.object({
    * "studio engine, WebAssembly SIMD kernels, …", or "TF.js model.fit (…why)". Absent in records
    * written before the engine existed.
    */
-  engine: z.string().optional()
+  engine: z.string().optional(),
+  /** CPU threads the studio's kernels were given when the run started (issue 6); absent when they do not run. */
+  threads: z.number().int().optional()
 })
 
 export const RunSummarySchema = z.object({
@@ -303,7 +305,13 @@ export const AppInfoSchema = z.object({
   /** The backend a new run would get now, probed once at start-up. */
   backend: BackendInfoSchema.nullable(),
   /** How to get a faster backend, when there is one to get. */
-  backendHint: z.string().nullable()
+  backendHint: z.string().nullable(),
+  /** The training engine new runs get (issue 6), e.g. "studio engine, native kernels (avx2-fma)". */
+  engine: z.string().optional(),
+  /** The native kernels load here: no hint to install tfjs-node for speed (backendHint is null then). */
+  nativeEngine: z.boolean().optional(),
+  /** CPU cores trainers share: one trainer uses all, N at once ⌊cores / N⌋ each. */
+  cores: z.number().int().optional()
 })
 
 export const ModelTemplateInfoSchema = z.object({
@@ -453,8 +461,25 @@ export const InspectResultSchema = z.object({
   /** The format comes with a train/test split (IDX, CIFAR). */
   officialSplit: z.boolean(),
   suggestedName: z.string(),
-  warnings: z.array(z.string())
+  warnings: z.array(z.lazy(() => ImportWarningSchema))
 })
+
+/**
+ * Something an import or inspection wants the person to know that does not stop it (issue 3):
+ * a stable `code` with `params` that the renderer translates (i18n `warnings.<code>`), and the
+ * English `message` for the CLI, logs and codes a renderer does not know. Plain strings are what
+ * datasets imported before the codes stored in meta.json; they are shown as they are.
+ */
+export const ImportWarningCodeSchema = z.enum([
+  'textColumn', 'idxUnpaired', 'idxCountMismatch', 'imbalanced', 'mixedSizes', 'willSkip', 'filesSkipped',
+  'rowsDroppedTarget', 'rowsDroppedMissing'
+])
+export const CodedWarningSchema = z.object({
+  code: ImportWarningCodeSchema,
+  params: z.record(z.string(), z.union([z.string(), z.number()])),
+  message: z.string()
+})
+export const ImportWarningSchema = z.union([z.string(), CodedWarningSchema])
 
 /** Stable codes of import failures: the message says file, line/record/offset, expected, found. */
 export const ImportErrorCodeSchema = z.enum([
@@ -498,7 +523,7 @@ export const ImportEndSchema = z.object({
   reused: z.boolean().optional(),
   error: ImportErrorSchema.optional(),
   /** Things that did not stop the import (skipped files, dropped rows, …). */
-  warnings: z.array(z.string())
+  warnings: z.array(z.lazy(() => ImportWarningSchema))
 })
 
 export const ImportJobSchema = z.object({
@@ -584,7 +609,7 @@ export const DatasetDetailSchema = z.object({
   versions: z.array(DatasetVersionSchema),
   /** Files skipped at import (unreadable images, …) with the reason. */
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
-  warnings: z.array(z.string()),
+  warnings: z.array(z.lazy(() => ImportWarningSchema)),
   /** Whether the dataset is tabular (rows view) or images (thumbnail view), or neither. */
   view: z.enum(['table', 'images', 'tensor'])
 })

@@ -57,6 +57,10 @@ export type SourceFile = z.infer<typeof S.SourceFileSchema>
 export type InspectResult = z.infer<typeof S.InspectResultSchema>
 export type ImportErrorCode = z.infer<typeof S.ImportErrorCodeSchema>
 export type ImportErrorInfo = z.infer<typeof S.ImportErrorSchema>
+export type ImportWarningCode = z.infer<typeof S.ImportWarningCodeSchema>
+export type CodedWarning = z.infer<typeof S.CodedWarningSchema>
+/** A coded warning (translated by the renderer) or, in datasets imported before codes, a plain string. */
+export type ImportWarning = z.infer<typeof S.ImportWarningSchema>
 export type ImportPhase = z.infer<typeof S.ImportPhaseSchema>
 export type ImportProgress = z.infer<typeof S.ImportProgressSchema>
 export type ImportEnd = z.infer<typeof S.ImportEndSchema>
