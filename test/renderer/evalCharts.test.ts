@@ -35,6 +35,8 @@ describe('confusion matrix', () => {
     expect(o.visualMap.max).toBe(9)
     expect(o.series[0].type).toBe('heatmap')
     expect(o.series[0].data).toHaveLength(4)
+    expect(o.series[0].data[0].label.color).toBe('#ffffff')
+    expect(o.series[0].data[1].label.color).toBe('#t')
     expect(o.toolbox.feature.saveAsImage.name).toBe('run-cm')
     const n = confusionOption([[9, 1], [3, 7]], ['cat', 'dog'], true, colors, true, { predicted: 'P', actual: 'A', save: 'S' }, 'x') as AnyOpt
     expect(n.visualMap.max).toBe(1)
@@ -132,6 +134,9 @@ describe('distribution bands', () => {
       { epoch: 4, quantiles: ok }
     ])
     expect(b.x).toEqual([1, 4])
+    const dup = distributionBands([{ epoch: 1, quantiles: ok }, { epoch: 1, quantiles: ok.map((v) => v + 1) }])
+    expect(dup.x).toEqual([1])
+    expect(dup.median).toEqual([5])
   })
 
   it('matches summarizeDistribution of a Gaussian: bands nest and widen outwards', () => {

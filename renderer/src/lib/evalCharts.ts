@@ -82,9 +82,12 @@ export function confusionOption(
   const max = normalized ? 1 : Math.max(1, ...cells.map((x) => x[2]))
   const names = classNames.length === k ? classNames : Array.from({ length: k }, (_, i) => String(i))
   const showLabels = k <= 20
+  const longNames = names.some((n) => n.length > 3)
+  // Dark cells (above ~55% of the scale) get light text, pale ones the theme's text colour.
+  const data = cells.map((cell) => ({ value: cell, label: { color: cell[2] > max * 0.55 ? '#ffffff' : c.text } }))
   return {
     animation: false,
-    grid: { left: 8, right: 64, top: 30, bottom: 40, containLabel: true },
+    grid: { left: 30, right: 64, top: 30, bottom: 40, containLabel: true },
     toolbox: evalToolbox({ save: labels.save }, exportName, dark, false),
     tooltip: {
       trigger: 'item', confine: true,
@@ -93,11 +96,12 @@ export function confusionOption(
     },
     xAxis: {
       type: 'category', data: names, name: labels.predicted, nameLocation: 'middle', nameGap: 26,
-      axisLabel: { interval: 0, rotate: k > 8 ? 45 : 0, fontSize: 11, width: 80, overflow: 'truncate' },
+      axisLabel: { interval: 0, rotate: k > 8 && longNames ? 45 : 0, fontSize: 11, width: 80, overflow: 'truncate' },
       splitArea: { show: false }
     },
     yAxis: {
-      type: 'category', data: names, inverse: true, name: labels.actual, nameLocation: 'middle', nameGap: 40,
+      type: 'category', data: names, inverse: true, name: labels.actual, nameLocation: 'middle', nameRotate: 90,
+      nameGap: Math.min(90, 14 + 7 * Math.max(...names.map((n) => Math.min(12, n.length)))),
       axisLabel: { interval: 0, fontSize: 11, width: 80, overflow: 'truncate' }
     },
     visualMap: {
@@ -107,7 +111,7 @@ export function confusionOption(
       textStyle: { color: c.muted }
     },
     series: [{
-      type: 'heatmap', data: cells, cursor: 'pointer',
+      type: 'heatmap', data, cursor: 'pointer',
       label: {
         show: showLabels, fontSize: k > 12 ? 9 : 11,
         formatter: (p: { value: [number, number, number] }) => confusionLabel(p.value[2], normalized),
@@ -278,13 +282,16 @@ export interface Bands {
 /**
  * TensorBoard's distribution chart from per-epoch quantiles: nested bands pairing the i-th
  * quantile from below with the i-th from above (min–max, ±1.5σ, ±1σ, ±0.5σ for a Gaussian) and the
- * median line. Points are sorted by epoch; points with the wrong number of quantiles or a
+ * median line. Points are sorted by epoch (one per epoch, the last given); points with the wrong number of quantiles or a
  * non-finite one (a diverged layer) are skipped rather than drawn as a spike.
  */
 export function distributionBands(points: DistributionPoint[]): Bands {
-  const ok = points
-    .filter((p) => p.quantiles.length >= 3 && p.quantiles.length % 2 === 1 && p.quantiles.every(Number.isFinite))
-    .sort((a, b) => a.epoch - b.epoch)
+  // One point per epoch (the last one given wins: a resumed run rewrites its later epochs).
+  const byEpoch = new Map<number, DistributionPoint>()
+  for (const p of points) {
+    if (p.quantiles.length >= 3 && p.quantiles.length % 2 === 1 && p.quantiles.every(Number.isFinite)) byEpoch.set(p.epoch, p)
+  }
+  const ok = [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch)
   const nq = ok[0]?.quantiles.length ?? 9
   const same = ok.filter((p) => p.quantiles.length === nq)
   const mid = (nq - 1) / 2
