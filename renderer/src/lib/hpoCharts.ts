@@ -76,8 +76,8 @@ export function historyOption(history: readonly HistoryPoint[], c: HpoColors, L:
     points: history.length,
     option: {
       animation: false,
-      grid: { left: 56, right: 20, top: 36, bottom: 44 },
-      legend: { top: 2, left: 4, data: [L.value, L.best] },
+      grid: { left: 56, right: 20, top: 48, bottom: 44 },
+      legend: { top: 2, left: 'center', data: [L.value, L.best] },
       tooltip: { trigger: 'item', confine: true, valueFormatter: fmt },
       toolbox: toolbox(L, c, exportName, true),
       dataZoom: [{ type: 'inside', xAxisIndex: 0 }],
@@ -111,8 +111,8 @@ export function intermediateOption(
     points: curves.length,
     option: {
       animation: false,
-      grid: { left: 56, right: 20, top: 36, bottom: 44 },
-      legend: { top: 2, left: 4, data: states.map((s) => L.states[s]) },
+      grid: { left: 56, right: 20, top: 48, bottom: 44 },
+      legend: { top: 2, left: 'center', data: states.map((s) => L.states[s]) },
       tooltip: { trigger: 'item', confine: true, formatter: (p: { seriesId: string; value: [number, number] }) => `${L.trial} ${p.seriesId.slice(2)} · ${L.step} ${p.value[0]}: ${fmt(p.value[1])}` },
       toolbox: toolbox(L, c, exportName, true),
       dataZoom: [{ type: 'inside', xAxisIndex: 0 }],
@@ -268,7 +268,12 @@ function mapAxisOption(p: ParamSpec, a: MapAxis, gridIndex: number, dir: 'x' | '
   const base = { gridIndex, name: showName ? p.name : '', nameLocation: 'middle', nameGap: dir === 'x' ? 24 : 40, splitLine: { show: false } }
   if (a.categories) {
     const cats = a.categories
-    return { ...base, type: 'value', min: -0.5, max: cats.length - 0.5, interval: 1, axisLabel: { formatter: (v: number) => (Number.isInteger(v) ? cats[v] ?? '' : '') } }
+    // Ticks at -0.5, 0.5, … would miss every category: label the integer positions explicitly.
+    const at = cats.map((_, i) => i)
+    return {
+      ...base, type: 'value', min: -0.5, max: cats.length - 0.5,
+      axisTick: { customValues: at }, axisLabel: { customValues: at, formatter: (v: number) => cats[Math.round(v)] ?? '' }
+    }
   }
   return { ...base, type: a.type, min: a.edges[0], max: a.edges[a.edges.length - 1], axisLabel: { formatter: fmt, hideOverlap: true } }
 }
@@ -367,10 +372,10 @@ export function importanceOption(items: readonly { name: string; importance: num
     points: items.length,
     option: {
       animation: false,
-      grid: { left: 8, right: 40, top: 24, bottom: 24, containLabel: true },
+      grid: { left: 8, right: 56, top: 24, bottom: 8, containLabel: true },
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, valueFormatter: (v: unknown) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : String(v)) },
       toolbox: { right: 4, top: 0, itemSize: 13, feature: { saveAsImage: { title: L.save, name: 'importance', pixelRatio: 2, backgroundColor: c.bg } } },
-      xAxis: { type: 'value', name: L.importance, min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
+      xAxis: { type: 'value', min: 0, max: 1, axisLabel: { formatter: (v: number) => `${Math.round(v * 100)}%` } },
       yAxis: { type: 'category', inverse: true, data: items.map((x) => x.name), axisLabel: { width: 160, overflow: 'truncate' } },
       series: [{
         type: 'bar', name: L.importance, barMaxWidth: 22, itemStyle: { color: c.palette[0] },
@@ -412,8 +417,8 @@ export function timelineOption(lanes: Record<string, TimelineBar[]>, c: HpoColor
     points: n,
     option: {
       animation: false,
-      grid: { left: 8, right: 20, top: 36, bottom: 44, containLabel: true },
-      legend: { top: 2, left: 4, data: states.map((s) => L.states[s]) },
+      grid: { left: 8, right: 20, top: 48, bottom: 44, containLabel: true },
+      legend: { top: 2, left: 'center', data: states.map((s) => L.states[s]) },
       tooltip: {
         trigger: 'item', confine: true,
         formatter: (p: { seriesName: string; value: number[] }) => `${L.trial} ${p.value[3]} · ${p.seriesName}<br>${new Date(p.value[1]!).toLocaleTimeString()} – ${new Date(p.value[2]!).toLocaleTimeString()}`
@@ -457,6 +462,22 @@ export function surrogate1dOption(s: SurrogateData, p: ParamSpec, c: HpoColors, 
   const xs = s.axes[0]!.values
   const xv = (v: ParamValue): number | string => (cat ? String(v) : (v as number))
   const lower = s.mean.map((m, i) => m - s.sd[i]!)
+  const upper = s.mean.map((m, i) => m + s.sd[i]!)
+  const ys = [...lower, ...upper, ...s.points.map((q) => q.value)].filter(Number.isFinite)
+  const yMin = Math.min(...ys)
+  const yMax = Math.max(...ys)
+  const pad = (yMax - yMin) * 0.05 || Math.abs(yMax) * 0.05 || 1
+  // The ±sd band as one polygon (stacked areas misdraw bands that cross zero).
+  const xIndex = (i: number): number | string => (cat ? i : (xs[i] as number))
+  const band = {
+    type: 'custom', name: L.band, xAxisIndex: 0, yAxisIndex: 0, silent: true, tooltip: { show: false }, itemStyle: { color: c.palette[0] },
+    renderItem: (_p: unknown, api: { coord: (p: (number | string)[]) => number[] }) => ({
+      type: 'polygon',
+      shape: { points: [...xs.map((_, i) => api.coord([xIndex(i), upper[i]!])), ...xs.map((_, i) => api.coord([xIndex(i), lower[i]!])).reverse()] },
+      style: { fill: c.palette[0], opacity: 0.18 }
+    }),
+    data: [[0]]
+  }
   const best = argmax(s.acquisition)
   const xAxis = (gridIndex: number, name: string): Record<string, unknown> => cat
     ? { gridIndex, type: 'category', data: xs.map(String), name, nameLocation: 'middle', nameGap: 24 }
@@ -466,19 +487,18 @@ export function surrogate1dOption(s: SurrogateData, p: ParamSpec, c: HpoColors, 
     points: s.points.length,
     option: {
       animation: false,
-      legend: { top: 2, left: 4, data: [L.mean, L.band, L.observed, L.acquisition] },
+      legend: { top: 2, left: 'center', data: [L.mean, L.band, L.observed, L.acquisition] },
       tooltip: { trigger: 'axis', confine: true, valueFormatter: fmt },
       toolbox: toolbox(L, c, `surrogate-${p.name}`, false),
       axisPointer: { link: [{ xAxisIndex: 'all' }] },
-      grid: [{ left: 56, right: 20, top: 36, height: '48%' }, { left: 56, right: 20, top: '70%', bottom: 40 }],
+      grid: [{ left: 56, right: 20, top: 44, height: '46%' }, { left: 56, right: 20, top: '70%', bottom: 40 }],
       xAxis: [{ ...xAxis(0, ''), axisLabel: { show: false } }, xAxis(1, p.name)],
       yAxis: [
-        { gridIndex: 0, type: 'value', name: L.objective, scale: true, axisLabel: { formatter: fmt } },
+        { gridIndex: 0, type: 'value', name: L.objective, min: yMin - pad, max: yMax + pad, axisLabel: { formatter: fmt } },
         { gridIndex: 1, type: 'value', name: L.acquisition, scale: true, splitNumber: 2, axisLabel: { formatter: fmt } }
       ],
       series: [
-        { type: 'line', name: L.band, stack: 'band', xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, lineStyle: { opacity: 0 }, tooltip: { show: false }, data: xs.map((x, i) => [xv(x), lower[i]]) },
-        { type: 'line', name: L.band, stack: 'band', xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, lineStyle: { opacity: 0 }, areaStyle: { color: c.palette[0], opacity: 0.18 }, itemStyle: { color: c.palette[0] }, tooltip: { show: false }, data: xs.map((x, i) => [xv(x), 2 * s.sd[i]!]) },
+        band,
         { type: 'line', name: L.mean, xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, lineStyle: { width: 2, color: c.palette[0] }, itemStyle: { color: c.palette[0] }, data: xs.map((x, i) => [xv(x), s.mean[i]]), markLine: nextLine },
         { type: 'scatter', name: L.observed, xAxisIndex: 0, yAxisIndex: 0, symbolSize: 8, itemStyle: { color: c.text }, data: s.points.map((q) => [xv(q.values[0]!), q.value, q.number]) },
         { type: 'line', name: L.acquisition, xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, lineStyle: { width: 2, color: c.palette[2] }, itemStyle: { color: c.palette[2] }, areaStyle: { color: c.palette[2], opacity: 0.12 }, data: xs.map((x, i) => [xv(x), s.acquisition[i]]), markLine: nextLine }

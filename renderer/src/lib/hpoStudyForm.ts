@@ -76,12 +76,14 @@ export function newStudyForm(run: RunForm): StudyForm {
 
 /**
  * The tutorial preset (GPyOpt's MNIST MLP): learning rate 0.01–0.5, 2–3 layers of 30 or 60
- * units, batch 500/1000/2000; GP with 5 random starts + 15 guided trials; objective 1 − accuracy,
- * i.e. maximize the validation accuracy. Keeps the dataset and everything else of `f`.
+ * units, batch 500/1000/2000, SGD; GP with 5 random starts + 15 guided trials; objective
+ * 1 − accuracy, i.e. maximize the validation accuracy. Keeps the dataset and epochs of `f`.
  */
 export function applyTutorial(f: StudyForm): void {
   f.rows = tutorialRows()
   f.run.template = 'mlp'
+  // The tutorial's learning-rate range (0.01–0.5) is plain SGD's; Adam diverges at its top end.
+  f.run.optimizer = 'sgd'
   f.metric = METRIC.valAcc
   f.direction = 'maximize'
   f.sampler = 'gp'

@@ -1,0 +1,169 @@
+/// <reference lib="dom" />
+/**
+ * End to end in Debian Chromium against browser mode (real server, real trainer processes, real
+ * SQLite file): configure the tutorial's search space (learning rate, layers, units, batch) on the
+ * built-in digits dataset with one epoch per trial, start a GP study, watch the history and
+ * parallel-coordinates charts fill in, pause (no trial runs while paused), resume, and let it
+ * finish its budget. Screenshots of the form and the study in en/ko and light/dark.
+ */
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchChromium, startServe } from '../helpers/browser'
+import { repoRoot } from '../helpers/core'
+import { tempDir } from '../helpers/tmp'
+
+const shots = path.join(repoRoot, 'test', 'e2e', '__screenshots__')
+const TRIALS = 7
+let t: ReturnType<typeof tempDir>
+let serve: Awaited<ReturnType<typeof startServe>>
+let browser: Browser
+let page: Page
+const pageErrors: string[] = []
+
+beforeAll(async () => {
+  mkdirSync(shots, { recursive: true })
+  t = tempDir('studio-e2e-hpo-')
+  serve = await startServe(t.dir)
+  browser = await launchChromium()
+  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()) })
+}, 60_000)
+
+afterAll(async () => {
+  await browser?.close()
+  await serve?.stop()
+  t?.cleanup()
+})
+
+const attr = (testId: string, name: string): Promise<string | null> => page.getByTestId(testId).getAttribute(name)
+async function points(testId: string): Promise<number> {
+  return Number((await attr(testId, 'data-points')) ?? 0)
+}
+async function waitState(state: string | RegExp, timeout = 60_000): Promise<void> {
+  await page.waitForFunction((s) => {
+    const v = document.querySelector('[data-testid="study-state"]')?.getAttribute('data-state') ?? ''
+    return s.startsWith('/') ? new RegExp(s.slice(1, -1)).test(v) : v === s
+  }, typeof state === 'string' ? state : String(state), { timeout })
+}
+/** The app scrolls inside its main pane, so a tall viewport is what captures a whole page. */
+async function shot(name: string, height = 1000): Promise<void> {
+  await page.setViewportSize({ width: 1440, height })
+  await page.waitForTimeout(400)
+  await page.screenshot({ path: path.join(shots, `${name}.png`) })
+  await page.setViewportSize({ width: 1440, height: 1000 })
+}
+async function setPrefs(locale: 'en' | 'ko', theme: 'light' | 'dark'): Promise<void> {
+  await page.evaluate(([l, th]) => { localStorage.setItem('studio.locale', l!); localStorage.setItem('studio.theme', th!) }, [locale, theme])
+  await page.reload()
+}
+
+describe('HPO study in the browser', () => {
+  it('configures the tutorial, runs trials with live charts, pauses and resumes', async () => {
+    await page.goto(serve.url)
+    await setPrefs('en', 'light')
+    await page.getByTestId('dataset-card-digits').waitFor({ timeout: 30_000 })
+    await page.getByTestId('nav-studies').click()
+    await page.getByTestId('studies-table').waitFor()
+    await page.getByTestId('new-study').click()
+    await page.getByTestId('new-study-form').waitFor()
+
+    // Validation is specific per field: a log-scale range with low 0 says so.
+    await page.getByTestId('add-param').click()
+    await page.getByTestId('param-name-0').fill('learningRate')
+    await page.getByTestId('param-low-0').fill('0')
+    await page.getByTestId('param-log-0').check()
+    await expect.poll(async () => (await page.getByTestId('space-row-0').textContent()) ?? '').toMatch(/log scale needs low > 0/)
+    await page.getByTestId('param-remove-0').click()
+
+    // The tutorial: learning rate 0.01–0.5, layers {2,3}, units {30,60}, batch {500,1000,2000}, GP.
+    await page.getByTestId('study-dataset').selectOption('digits')
+    await page.getByTestId('space-tutorial').click()
+    expect(await page.getByTestId('param-name-0').inputValue()).toBe('learningRate')
+    expect(await page.getByTestId('param-low-0').inputValue()).toBe('0.01')
+    expect(await page.getByTestId('param-high-0').inputValue()).toBe('0.5')
+    expect(await page.getByTestId('param-values-1').inputValue()).toBe('2, 3')
+    expect(await page.getByTestId('param-values-2').inputValue()).toBe('30, 60')
+    expect(await page.getByTestId('param-values-3').inputValue()).toBe('500, 1000, 2000')
+    expect(await page.getByTestId('sampler-gp').isChecked()).toBe(true)
+    await page.getByTestId('study-epochs').fill('1')
+    await page.getByTestId('study-trials').fill(String(TRIALS))
+    // "Automatic" says which sampler it picks and why (from main's autoSampler).
+    await page.getByTestId('sampler-auto').check()
+    await page.getByTestId('auto-reason').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('auto-reason').textContent()).toMatch(/Gaussian-process/)
+    await page.getByTestId('sampler-gp').check()
+    await page.getByTestId('budget-hint').waitFor({ timeout: 10_000 })
+    expect(await page.getByTestId('budget-hint').textContent()).toMatch(/GP works well up to ~100 trials/)
+    await shot('hpo-new-en-light', 2300)
+
+    await page.getByTestId('create-start-study').click()
+    await page.getByTestId('study-title').waitFor({ timeout: 30_000 })
+    const studyUrl = page.url()
+    await waitState(/running|completed/)
+
+    // Charts fill in as trials finish (hpo:didTrial → hpo:analysis).
+    const started = Date.now()
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-history"]')?.getAttribute('data-points') ?? 0) >= 2, null, { timeout: 180_000 })
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-parallel"]')?.getAttribute('data-points') ?? 0) >= 2, null, { timeout: 30_000 })
+    console.info(`hpo e2e: two trials complete and drawn ${((Date.now() - started) / 1000).toFixed(1)} s after start`)
+    expect(await page.locator('[data-testid="chart-history"] canvas').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid="chart-parallel"] canvas').count()).toBeGreaterThan(0)
+    expect(await page.locator('[data-testid^="trial-row-"]').count()).toBeGreaterThanOrEqual(2)
+
+    // Pause: no new trial starts; the running one finishes (pausing → paused).
+    await page.getByTestId('study-pause').click()
+    await waitState('paused', 120_000)
+    const pausedDone = Number(await attr('study-progress', 'data-done'))
+    const pausedRows = await page.locator('[data-testid^="trial-row-"]').count()
+    expect(await page.locator('[data-testid^="trial-row-"][data-state="running"]').count()).toBe(0)
+    expect(pausedDone).toBeLessThan(TRIALS)
+    await shot('hpo-study-paused-en-light', 1000)
+    // Still paused after a reload (state is stored), and the trial list did not grow.
+    await page.reload()
+    await page.getByTestId('study-title').waitFor({ timeout: 30_000 })
+    await waitState('paused')
+    expect(await page.locator('[data-testid^="trial-row-"]').count()).toBe(pausedRows)
+
+    await page.getByTestId('study-resume').click()
+    await waitState(/running|completed/)
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="study-progress"]')?.getAttribute('data-done') ?? 0) > n, pausedDone, { timeout: 180_000 })
+    await waitState('completed', 300_000)
+    for (const row of await page.locator('[data-testid^="trial-row-"][data-state="failed"]').all()) console.info('failed trial:', await row.locator('.err-text').getAttribute('title'))
+    expect(Number(await attr('study-progress', 'data-done'))).toBe(TRIALS)
+
+    // Every complete trial is a point of the history and a line of the parallel coordinates.
+    const complete = await page.locator('[data-testid^="trial-row-"][data-state="complete"]').count()
+    expect(complete).toBeGreaterThanOrEqual(2)
+    await expect.poll(() => points('chart-history'), { timeout: 10_000 }).toBe(complete)
+    await expect.poll(() => points('chart-parallel'), { timeout: 10_000 }).toBe(complete)
+    expect(await points('chart-timeline')).toBe(TRIALS)
+    expect(await points('chart-surrogate')).toBeGreaterThanOrEqual(2)
+    // Sorting by value puts the best trial first (maximize val_acc → descending).
+    await page.locator('[data-testid="trials-table"] th', { hasText: 'Value' }).click()
+    const firstValue = await page.locator('[data-testid^="trial-row-"]').first().locator('td').nth(6).textContent()
+    expect(firstValue).not.toBe('—')
+
+    for (const [locale, theme] of [['en', 'light'], ['en', 'dark'], ['ko', 'light'], ['ko', 'dark']] as const) {
+      await setPrefs(locale, theme)
+      try {
+        await page.getByTestId('study-title').waitFor({ timeout: 30_000 })
+      } catch (e) {
+        await page.screenshot({ path: path.join(shots, 'hpo-debug.png'), fullPage: true })
+        console.info(await page.locator('body').textContent())
+        throw e
+      }
+      await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-history"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 30_000 })
+      await shot(`hpo-study-${locale}-${theme}`, 3000)
+    }
+    await page.goto(studyUrl.replace(/#.*$/, '#/studies/new'))
+    await page.getByTestId('space-tutorial').click()
+    await shot('hpo-new-ko-dark', 2300)
+    await page.goto(studyUrl.replace(/#.*$/, '#/studies'))
+    await page.getByTestId('studies-table').waitFor()
+    await shot('hpo-studies-ko-dark', 700)
+    expect(pageErrors).toEqual([])
+  }, 600_000)
+})
