@@ -152,7 +152,7 @@ export function optionalNumber(text: string, b: Num): number | undefined | Toolb
   if (b.int && !Number.isInteger(n)) return { key: 'notInteger', params: { value: t } }
   if (b.gt !== undefined && !(n > b.gt)) return b.max !== undefined ? { key: 'rangeOpen', params: { min: b.gt, max: b.max } } : { key: 'greater', params: { min: b.gt } }
   if (b.min !== undefined && n < b.min) return b.max !== undefined ? { key: 'range', params: { min: b.min, max: b.max } } : { key: 'atLeast', params: { min: b.min } }
-  if (b.max !== undefined && n > b.max) return { key: 'range', params: { min: b.min ?? b.gt ?? 0, max: b.max } }
+  if (b.max !== undefined && n > b.max) return b.gt !== undefined ? { key: 'rangeOpen', params: { min: b.gt, max: b.max } } : { key: 'range', params: { min: b.min ?? 0, max: b.max } }
   return n
 }
 

@@ -44,7 +44,12 @@ export const useComposer = defineStore('composer', () => {
   const analysis = computed<GraphAnalysis>(() => analyzeGraph(spec.value, dataset.value ? datasetInfo(dataset.value) : undefined))
   const canUndo = computed(() => { void rev.value; return history.canUndo })
   const canRedo = computed(() => { void rev.value; return history.canRedo })
-  const dirty = computed(() => JSON.stringify(spec.value) !== savedJson.value)
+  /** The graph as saved, exported and trained: with the model's name in it (the name is part of the saved spec). */
+  const namedSpec = computed<GraphSpec>(() => {
+    const n = name.value.trim()
+    return n ? { ...spec.value, name: n } : spec.value
+  })
+  const dirty = computed(() => JSON.stringify(namedSpec.value) !== savedJson.value)
   const selectedIndex = computed(() => spec.value.nodes.findIndex((n) => n.id === selectedId.value))
   const selected = computed(() => spec.value.nodes[selectedIndex.value])
 
@@ -63,7 +68,7 @@ export const useComposer = defineStore('composer', () => {
     rev.value++
     source.value = from
     name.value = from?.name ?? modelName
-    savedJson.value = from ? JSON.stringify(next) : JSON.stringify(emptyGraph())
+    savedJson.value = from ? JSON.stringify(name.value.trim() ? { ...next, name: name.value.trim() } : next) : ''
     selectedId.value = next.nodes[next.nodes.length - 1]?.id ?? null
     started.value = true
   }
@@ -181,7 +186,7 @@ export const useComposer = defineStore('composer', () => {
   function exportFile(): { fileName: string; text: string } {
     const base = (name.value || spec.value.name || 'model').replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '') || 'model'
     const version = source.value && !dirty.value ? `-v${source.value.version}` : ''
-    return { fileName: `${base}${version}.studio-graph.json`, text: exportGraphJson({ ...spec.value, ...(name.value ? { name: name.value } : {}) }) }
+    return { fileName: `${base}${version}.studio-graph.json`, text: exportGraphJson(namedSpec.value) }
   }
 
   async function loadModels(): Promise<void> {
@@ -220,17 +225,17 @@ export const useComposer = defineStore('composer', () => {
   async function save(note?: string): Promise<{ version: number; created: boolean } | null> {
     saving.value = true
     try {
-      const modelName = name.value.trim() || spec.value.name || 'Untitled model'
+      if (!name.value.trim()) name.value = spec.value.name || 'Untitled model'
+      const saved = namedSpec.value
       const r = await api.call('models:save', {
         ...(source.value ? { modelId: source.value.modelId } : {}),
-        name: modelName,
-        spec: { ...spec.value, name: modelName },
+        name: name.value.trim(),
+        spec: saved,
         ...(note ? { note } : {}),
         ...(datasetId.value ? { datasetId: datasetId.value } : {})
       })
       source.value = { modelId: r.model.id, version: r.version.version, name: r.model.name }
-      name.value = r.model.name
-      savedJson.value = JSON.stringify(spec.value)
+      savedJson.value = JSON.stringify(saved)
       void loadDetail(r.model.id)
       void loadModels()
       return { version: r.version.version, created: r.created }
@@ -243,7 +248,7 @@ export const useComposer = defineStore('composer', () => {
   }
 
   return {
-    spec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
+    spec, namedSpec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
     canUndo, canRedo, dirty, selectedIndex, selected,
     apply, load, undo, redo, seal, insert, remove, moveTo, moveBy, param, inputs, output, rename, selectBy,
     fromTemplate, fromScratch, importText, exportFile, loadModels, loadDetail, open, save
