@@ -1,5 +1,5 @@
 /** `studio hpo` from the build: a headless study end to end, its summary, list, and exit codes. */
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import { existsSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -63,6 +63,36 @@ describe('studio hpo', () => {
     const badDataset = run('--config', write('ds.json', { ...study, baseConfig: { ...study.baseConfig, datasetId: 'mnist9' } }))
     expect(badDataset.status).toBe(1)
     expect(badDataset.stderr).toMatch(/ds\.json: baseConfig\.datasetId: no dataset "mnist9"/)
+  })
+
+  it('kill -9 of the CLI mid-study: the next open marks the trial interrupted and re-queues it; hpo resume finishes the budget', async () => {
+    const dataDir = path.join(t.dir, 'crash')
+    const file = write('long.json', { ...study, name: 'crashy', sampler: { kind: 'random', seed: 1 }, pruner: { kind: 'none' }, baseConfig: { ...study.baseConfig, epochs: 150 } })
+    const child = spawn(process.execPath, [cli, 'hpo', '--config', file, '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let stdout = ''
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no trial finished: ${stdout}`)), 90_000)
+      child.stdout.on('data', (b: Buffer) => {
+        stdout += b.toString()
+        if (/^trial 0 complete/m.test(stdout)) { clearTimeout(timer); resolve() }
+      })
+    })
+    // Trial 1 (150 epochs, several seconds) is running by now.
+    await new Promise((r) => setTimeout(r, 2000))
+    child.kill('SIGKILL')
+    await new Promise((r) => child.once('exit', r))
+    const id = /^study (s-[a-z0-9-]+):/m.exec(stdout)![1]!
+    const list = spawnSync(process.execPath, [cli, 'hpo', 'list', '--json', '--data-dir', dataDir], { encoding: 'utf8', timeout: 60_000 })
+    const s = (JSON.parse(list.stdout) as { id: string; state: string; message: string | null; counts: { complete: number } }[]).find((x) => x.id === id)!
+    expect(s).toMatchObject({ state: 'paused', counts: { complete: 1 } })
+    expect(s.message).toMatch(/Interrupted/)
+    const r = spawnSync(process.execPath, [cli, 'hpo', 'resume', id, '--json', '--data-dir', dataDir], { encoding: 'utf8', timeout: 180_000 })
+    expect(r.status, r.stderr).toBe(0)
+    const end = JSON.parse(r.stdout) as { summary: { state: string; counts: { complete: number; failed: number } }; trials: { state: string; error: string | null; retryOf: number | null }[] }
+    expect(end.summary).toMatchObject({ state: 'completed', counts: { complete: 3, failed: 1 } })
+    const failed = end.trials.find((x) => x.state === 'failed')!
+    expect(failed.error).toMatch(/Interrupted/)
+    expect(end.trials.some((x) => x.retryOf !== null && x.state === 'complete')).toBe(true)
   })
 
   it('bad arguments: exit 2', () => {
