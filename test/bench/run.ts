@@ -14,7 +14,10 @@
  *              (60k + 10k 28×28, gzipped), a 100 MB numeric CSV and 10,000 PNG files, generated in
  *              a temp folder; seconds, and peak RSS above the baseline vs the final tensor bytes.
  *
- * Flags: --quick (smaller sizes, for a smoke run), --only overhead,ingest,latency,backends,import
+ *   models     samples/s of the MLP and small CNN templates through the trainer's loop, per backend (issue 4).
+ *   composer   analyzeGraph on a 200-layer graph: median/p95 ms (goal ≤ 16 ms; issue 4).
+ *
+ * Flags: --quick (smaller sizes, for a smoke run), --only overhead,ingest,latency,backends,import,models,composer
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -23,6 +26,7 @@ import * as tf from '@tensorflow/tfjs'
 import type { MetricBatch, ModelSpec } from '../../preload/contract/types'
 import { writeCache } from '../../main/datasets/cache'
 import { benchImport } from './importBench'
+import { benchComposer, benchModels } from './toolboxBench'
 import { openDatabase } from '../../main/storage/db'
 import { MetricsRepo } from '../../main/storage/metricsRepo'
 import { RunsRepo } from '../../main/storage/runsRepo'
@@ -210,6 +214,8 @@ if (want('ingest')) { say('metric ingest'); results.ingest = await benchIngest()
 if (want('backends')) { say('raw backend throughput'); results.backends = await benchBackends() }
 if (want('overhead')) { say('studio overhead'); results.overhead = await benchOverhead() }
 if (want('latency')) { say('live latency in browser mode'); results.latency = await benchLatency() }
+if (want('composer')) { say('composer shape inference, 200 layers'); results.composer = benchComposer(200) }
+if (want('models')) { say('MLP and CNN samples/s per backend'); results.models = await benchModels(quick, say) }
 if (want('import')) { say('dataset import'); results.import = await benchImport(quick, say) }
 
 const outDir = path.join(repoRoot, 'bench-results')
