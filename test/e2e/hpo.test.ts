@@ -112,6 +112,8 @@ describe('HPO study in the browser', () => {
     expect(await page.locator('[data-testid="chart-history"] canvas').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-testid="chart-parallel"] canvas').count()).toBeGreaterThan(0)
     expect(await page.locator('[data-testid^="trial-row-"]').count()).toBeGreaterThanOrEqual(2)
+    await page.getByTestId('study-eta').waitFor({ timeout: 10_000 })
+    await shot('hpo-study-running-en-light', 1000)
 
     // Pause: no new trial starts; the running one finishes (pausing → paused).
     await page.getByTestId('study-pause').click()
@@ -145,6 +147,13 @@ describe('HPO study in the browser', () => {
     await page.locator('[data-testid="trials-table"] th', { hasText: 'Value' }).click()
     const firstValue = await page.locator('[data-testid^="trial-row-"]').first().locator('td').nth(6).textContent()
     expect(firstValue).not.toBe('—')
+
+    // Extend the budget of the finished study by one trial: it runs again and completes with it.
+    await page.getByTestId('study-extend').click()
+    await page.getByTestId('extend-trials').fill('1')
+    await page.getByTestId('extend-apply').click()
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="study-progress"]')?.getAttribute('data-done') ?? 0) === n, TRIALS + 1, { timeout: 120_000 })
+    await waitState('completed', 60_000)
 
     for (const [locale, theme] of [['en', 'light'], ['en', 'dark'], ['ko', 'light'], ['ko', 'dark']] as const) {
       await setPrefs(locale, theme)

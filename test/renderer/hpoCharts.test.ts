@@ -160,16 +160,13 @@ describe('HPO chart option builders', () => {
     const { option, points } = surrogate1dOption(s, space.params[0]!, C, { ...TOOLS, mean: 'm', sd: 'sd', band: 'b', acquisition: 'a', observed: 'o', next: 'n', objective: 'obj', trial: 't' })
     expect(points).toBe(3)
     const ss = series(option) as unknown as { type: string; name: string; data: unknown[]; markLine?: { data: { xAxis: unknown }[] } }[]
-    expect(ss.map((x) => [x.type, x.name])).toEqual([['custom', 'b'], ['line', 'm'], ['scatter', 'o'], ['line', 'a']])
-    expect(ss[1]!.data).toHaveLength(s.axes[0]!.values.length)
+    expect(ss.map((x) => [x.type, x.name])).toEqual([['custom', 'b'], ['line', 'b'], ['line', 'b'], ['line', 'm'], ['scatter', 'o'], ['line', 'a']])
+    expect(ss[3]!.data).toHaveLength(s.axes[0]!.values.length)
     const best = argmax(s.acquisition)
-    expect(ss[3]!.markLine!.data[0]!.xAxis).toBe(s.axes[0]!.values[best])
-    // The y range holds the whole band and every trial.
-    const y = (option.yAxis as { min: number; max: number }[])[0]!
-    for (let i = 0; i < s.mean.length; i++) {
-      expect(s.mean[i]! - s.sd[i]!).toBeGreaterThanOrEqual(y.min)
-      expect(s.mean[i]! + s.sd[i]!).toBeLessThanOrEqual(y.max)
-    }
+    expect(ss[5]!.markLine!.data[0]!.xAxis).toBe(s.axes[0]!.values[best])
+    // The band's edges are mean ∓ sd (they set the y axis's extent).
+    expect((ss[1]!.data as number[][]).map((d) => d[1])).toEqual(s.mean.map((m, i) => m - s.sd[i]!))
+    expect((ss[2]!.data as number[][]).map((d) => d[1])).toEqual(s.mean.map((m, i) => m + s.sd[i]!))
   })
 
   it('surrogate 2-D: mean, sd and acquisition maps with trials and the next suggestion on each', () => {

@@ -408,7 +408,8 @@ export function timelineOption(lanes: Record<string, TimelineBar[]>, c: HpoColor
         const a = api.coord([api.value(1), api.value(0)])
         const b = api.coord([api.value(2), api.value(0)])
         const h = (api.size([0, 1])[1] ?? 20) * 0.6
-        return { type: 'rect', shape: { x: a[0]!, y: a[1]! - h / 2, width: Math.max(2, b[0]! - a[0]!), height: h }, style: { fill: api.visual('color') } }
+        // A thin outline in the background colour keeps back-to-back trials apart.
+        return { type: 'rect', shape: { x: a[0]!, y: a[1]! - h / 2, width: Math.max(2, b[0]! - a[0]!), height: h }, style: { fill: api.visual('color'), stroke: c.bg, lineWidth: 1 } }
       },
       data
     }
@@ -463,10 +464,6 @@ export function surrogate1dOption(s: SurrogateData, p: ParamSpec, c: HpoColors, 
   const xv = (v: ParamValue): number | string => (cat ? String(v) : (v as number))
   const lower = s.mean.map((m, i) => m - s.sd[i]!)
   const upper = s.mean.map((m, i) => m + s.sd[i]!)
-  const ys = [...lower, ...upper, ...s.points.map((q) => q.value)].filter(Number.isFinite)
-  const yMin = Math.min(...ys)
-  const yMax = Math.max(...ys)
-  const pad = (yMax - yMin) * 0.05 || Math.abs(yMax) * 0.05 || 1
   // The ±sd band as one polygon (stacked areas misdraw bands that cross zero).
   const xIndex = (i: number): number | string => (cat ? i : (xs[i] as number))
   const band = {
@@ -494,11 +491,13 @@ export function surrogate1dOption(s: SurrogateData, p: ParamSpec, c: HpoColors, 
       grid: [{ left: 56, right: 20, top: 44, height: '46%' }, { left: 56, right: 20, top: '70%', bottom: 40 }],
       xAxis: [{ ...xAxis(0, ''), axisLabel: { show: false } }, xAxis(1, p.name)],
       yAxis: [
-        { gridIndex: 0, type: 'value', name: L.objective, min: yMin - pad, max: yMax + pad, axisLabel: { formatter: fmt } },
+        { gridIndex: 0, type: 'value', name: L.objective, scale: true, axisLabel: { formatter: fmt } },
         { gridIndex: 1, type: 'value', name: L.acquisition, scale: true, splitNumber: 2, axisLabel: { formatter: fmt } }
       ],
       series: [
         band,
+        // Invisible edges of the band: they give the y axis its extent (a custom series does not).
+        ...[lower, upper].map((edge) => ({ type: 'line', name: L.band, xAxisIndex: 0, yAxisIndex: 0, silent: true, showSymbol: false, lineStyle: { opacity: 0 }, tooltip: { show: false }, data: xs.map((x, i) => [xv(x), edge[i]]) })),
         { type: 'line', name: L.mean, xAxisIndex: 0, yAxisIndex: 0, showSymbol: false, lineStyle: { width: 2, color: c.palette[0] }, itemStyle: { color: c.palette[0] }, data: xs.map((x, i) => [xv(x), s.mean[i]]), markLine: nextLine },
         { type: 'scatter', name: L.observed, xAxisIndex: 0, yAxisIndex: 0, symbolSize: 8, itemStyle: { color: c.text }, data: s.points.map((q) => [xv(q.values[0]!), q.value, q.number]) },
         { type: 'line', name: L.acquisition, xAxisIndex: 1, yAxisIndex: 1, showSymbol: false, lineStyle: { width: 2, color: c.palette[2] }, itemStyle: { color: c.palette[2] }, areaStyle: { color: c.palette[2], opacity: 0.12 }, data: xs.map((x, i) => [xv(x), s.acquisition[i]]), markLine: nextLine }
