@@ -84,6 +84,13 @@ describe('HPO studies through trainer processes', () => {
     expect(a.importance.method).toBe('mdi-random-forest')
     expect(a.contour?.points).toHaveLength(3)
     expect(Object.keys(a.timeline)).toEqual(['w0'])
+    const g = core.hpo.surrogate({ studyId: detail.summary.id, params: ['learningRate'], resolution: 20 })
+    expect(g.axes[0]!.values).toHaveLength(20)
+    expect(g.mean).toHaveLength(20)
+    expect(g.sd.every((x) => x >= 0)).toBe(true)
+    expect(g.points).toHaveLength(3)
+    expect(core.hpo.surrogate({ studyId: detail.summary.id, params: ['learningRate', 'model.units'], iteration: 2, resolution: 5 }).mean).toHaveLength(10)
+    expect(() => core.hpo.surrogate({ studyId: detail.summary.id, params: ['nope'] })).toThrow(/nope: not a parameter/)
   })
 
   it('the dispatcher validates hpo:create with field paths and runs the hpo channels', async () => {
