@@ -136,8 +136,28 @@ describe('run view and evaluation', () => {
     const n = Number(await page.getByTestId('example-gallery').getAttribute('data-count'))
     expect(n).toBeGreaterThan(0)
     await page.waitForSelector('[data-testid="example-gallery"] img', { timeout: 30_000 })
-    await page.getByTestId('cm-normalized').check({ force: true })
-    await page.screenshot({ path: path.join(shots, 'run-evaluation.png'), fullPage: true })
+    await page.getByTestId('cm-normalized').click()
+    await expect.poll(async () => page.getByTestId('confusion-matrix').getAttribute('data-normalized')).toBe('1')
+    await page.screenshot({ path: path.join(shots, 'run-evaluation.png') })
+
+    // ── Try it: a PNG drawn in the page, picked through the file input ──
+    const png = await page.evaluate(() => {
+      const c = document.createElement('canvas')
+      c.width = 8
+      c.height = 8
+      const ctx = c.getContext('2d')!
+      ctx.fillStyle = '#000'
+      ctx.fillRect(0, 0, 8, 8)
+      ctx.fillStyle = '#fff'
+      ctx.fillRect(3, 1, 2, 6)
+      return c.toDataURL('image/png').split(',')[1]!
+    })
+    await page.getByTestId('try-file').setInputFiles({ name: 'one.png', mimeType: 'image/png', buffer: Buffer.from(png, 'base64') })
+    await page.getByTestId('try-result').waitFor({ timeout: 60_000 })
+    expect(await page.getByTestId('try-result').textContent()).toMatch(/Prediction: \d/)
+    await page.getByTestId('try-probabilities').waitFor()
+    await page.getByTestId('try-it').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(shots, 'run-try-it.png') })
 
     // ── weights tab ──
     await page.getByTestId('run-tab-internals').click()

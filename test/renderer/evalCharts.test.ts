@@ -159,10 +159,13 @@ describe('distribution bands', () => {
     const b = distributionBands([{ epoch: 1, quantiles: [0, 1, 2, 3, 4, 5, 6, 7, 8] }, { epoch: 2, quantiles: [1, 2, 3, 4, 5, 6, 7, 8, 9] }])
     const o = distributionOption(b, '#c', false, { ...labels, epoch: 'e', value: 'v', median: 'm' }, 'd') as AnyOpt
     expect(o.series).toHaveLength(4 * 2 + 1)
-    expect(o.series[0].data).toEqual([[1, 0], [2, 1]])
-    expect(o.series[1].data).toEqual([[1, 8], [2, 8]])
+    expect(o.xAxis.type).toBe('category')
+    expect(o.xAxis.data).toEqual(['1', '2'])
+    expect(o.series[0].data).toEqual([0, 1])
+    expect(o.series[1].data).toEqual([8, 8])
     expect(o.series[0].stack).toBe(o.series[1].stack)
-    expect(o.series[8].data).toEqual([[1, 4], [2, 5]])
+    expect(o.series[2].stack).not.toBe(o.series[0].stack)
+    expect(o.series[8].data).toEqual([4, 5])
   })
 })
 

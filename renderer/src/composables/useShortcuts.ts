@@ -97,6 +97,7 @@ export const SHORTCUT_LIST: readonly { keys: string[][]; label: string }[] = [
   { keys: [['g', 's']], label: 'shortcuts.goSettings' },
   { keys: [['n']], label: 'shortcuts.newRun' },
   { keys: [['s'], ['Ctrl', '.']], label: 'shortcuts.stop' },
+  { keys: [['p']], label: 'runEval.shortcutPause' },
   { keys: [['?']], label: 'shortcuts.help' },
   { keys: [['Esc']], label: 'shortcuts.escape' }
 ]

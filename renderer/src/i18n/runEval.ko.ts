@@ -7,6 +7,7 @@ const ko: typeof en = {
   pausing: '일시 정지 중…',
   resuming: '재개 중…',
   pauseAria: '이 실행을 일시 정지 (단축키: p)',
+  shortcutPause: '현재 실행을 일시 정지하거나 재개',
   resumeAria: '이 실행을 재개 (단축키: p)',
   pausedNote: '일시 정지됨. 트레이너가 상태를 유지하며, 재개하면 다음 배치부터 이어집니다.',
   diverged: '스텝 {step}에서 손실이 NaN 또는 무한대가 되어 실행이 멈췄습니다.',

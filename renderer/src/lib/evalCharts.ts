@@ -304,7 +304,9 @@ export function distributionBands(points: DistributionPoint[]): Bands {
 
 /**
  * The bands as stacked ECharts lines: for each band an invisible lower line and, stacked on it,
- * the band's height filled with the colour at increasing opacity towards the median.
+ * the band's height filled with the colour at increasing opacity towards the median. The epoch
+ * axis is a category axis: ECharts stacks along the category axis only (with two value axes it
+ * would add up the epochs).
  */
 export function distributionOption(
   b: Bands, color: string, dark: boolean,
@@ -314,15 +316,15 @@ export function distributionOption(
   b.bands.forEach((band, i) => {
     const stack = `band${i}`
     series.push({
-      type: 'line', stack, data: b.x.map((x, j) => [x, band.lower[j]]), showSymbol: false, silent: true,
+      type: 'line', stack, data: [...band.lower], showSymbol: false, silent: true,
       lineStyle: { opacity: 0 }, tooltip: { show: false }, z: 1
     })
     series.push({
-      type: 'line', stack, data: b.x.map((x, j) => [x, band.upper[j]! - band.lower[j]!]), showSymbol: false, silent: true,
+      type: 'line', stack, data: band.upper.map((u, j) => u - band.lower[j]!), showSymbol: false, silent: true,
       lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.14 + 0.12 * i }, tooltip: { show: false }, z: 1
     })
   })
-  series.push({ type: 'line', name: labels.median, data: b.x.map((x, j) => [x, b.median[j]]), showSymbol: b.x.length < 40, symbolSize: 4, lineStyle: { width: 1.5, color }, itemStyle: { color }, z: 3 })
+  series.push({ type: 'line', name: labels.median, data: [...b.median], showSymbol: b.x.length < 40, symbolSize: 4, lineStyle: { width: 1.5, color }, itemStyle: { color }, z: 3 })
   const outer = b.bands[0]
   return {
     animation: false,
@@ -337,7 +339,7 @@ export function distributionOption(
         return rows.join('<br/>')
       }
     },
-    xAxis: { type: 'value', name: labels.epoch, nameLocation: 'middle', nameGap: 24, min: 'dataMin', max: 'dataMax', minInterval: 1 },
+    xAxis: { type: 'category', boundaryGap: false, data: b.x.map(String), name: labels.epoch, nameLocation: 'middle', nameGap: 24 },
     yAxis: { type: 'value', name: labels.value, scale: true, axisLabel: { formatter: fmt } },
     series
   }
