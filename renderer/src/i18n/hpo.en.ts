@@ -159,7 +159,7 @@ export default {
     samplerIs: 'Sampler: {name}',
     prunerIs: 'Pruner: {name}',
     objectiveIs: '{direction} {metric}',
-    threads: '{n} threads per trial',
+    threads: 'Threads per trial: {n}',
     trials: 'Trials',
     filter: 'Filter trials',
     filterPlaceholder: 'param or value…',
