@@ -593,6 +593,7 @@ export class HpoService {
             if (t?.state === 'running') this.repo.setTrialAttr(id, a.number, 'heartbeat', now)
           }
         }
+        this.reapLostRuns(id)
         this.pump(id)
       } catch (e) {
         log.error(`study ${id}: tick failed`, e)
@@ -601,6 +602,22 @@ export class HpoService {
     if (this.live.size === 0 && this.ticker) {
       clearInterval(this.ticker)
       this.ticker = null
+    }
+  }
+
+  /**
+   * A trial whose run ended without us hearing of it: e.g. another studio
+   * process opened the same data folder and marked the run failed first (its `runs:didChange` is
+   * then never emitted here). The run's stored status decides, as if the event had come.
+   */
+  private reapLostRuns(studyId: string): void {
+    const live = this.live.get(studyId)
+    if (!live) return
+    for (const a of [...live.active.values()]) {
+      if (!a.runId) continue
+      const run = this.core.runs.get(a.runId)
+      // An ended run whose event was handled is no longer active, so this only catches lost ones.
+      if (run && ENDED_RUN.has(run.status)) this.onRunChange(this.core.summary(a.runId))
     }
   }
 
