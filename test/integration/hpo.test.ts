@@ -165,7 +165,7 @@ describe('HPO studies through trainer processes', () => {
   })
 
   it('runs two trainer processes at once with parallelism 2, each with its share of the cores', async () => {
-    const d = core.hpo.create(xorStudy({ name: 'parallel', parallelism: 2, budget: { trials: 4 }, baseConfig: { ...xorBase, epochs: 30 } }), true)
+    const d = core.hpo.create(xorStudy({ name: 'parallel', parallelism: 2, budget: { trials: 5 }, sampler: { kind: 'gp', nInitial: 2, seed: 4 }, baseConfig: { ...xorBase, epochs: 30 } }), true)
     let maxRunning = 0
     const off = core.hub.subscribe((e, p) => {
       if (e === 'hpo:didChange' && (p as HpoStudySummary).id === d.summary.id) maxRunning = Math.max(maxRunning, (p as HpoStudySummary).counts.running)
@@ -173,7 +173,8 @@ describe('HPO studies through trainer processes', () => {
     const end = await core.hpo.waitFor(d.summary.id, ['completed'], 240_000)
     off()
     expect(maxRunning).toBe(2)
-    expect(end.counts.complete).toBe(4)
+    expect(end.counts.complete).toBe(5)
+    expect(end.samplerKind).toBe('gp')
     expect(end.threadsPerTrial).toBe(Math.max(1, Math.floor((await import('node:os')).availableParallelism() / 2)))
     const lanes = core.hpo.analysis(d.summary.id).timeline
     expect(Object.keys(lanes).sort()).toEqual(['w0', 'w1'])
