@@ -5,7 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from 'node:util'
 import cliProgress from 'cli-progress'
-import type { ImportEnd, ImportProgress, MetricBatch, RunSummary } from '../../preload/contract/types'
+import type { ImportEnd, ImportProgress, MetricBatch, RunConfig, RunSummary } from '../../preload/contract/types'
 import { METRIC } from '../../preload/contract/types'
 import { attachLogFile } from '../common/logger'
 import { defaultDataDir, dataLayout } from '../common/paths'
@@ -15,6 +15,7 @@ import { UsageError, parseTrainArgs } from './args'
 import { parseImportArgs } from './importArgs'
 import { openHeadlessCore } from './context'
 import { serve } from './serve'
+import { exportCmd, modelsCmd, parseFromCheckpoint, pauseResumeCmd, startFromCheckpoint } from './lifecycleCmds'
 import { warningText } from '../datasets/warnings'
 import { HPO_HELP, hpoCmd } from './hpo'
 
@@ -33,6 +34,13 @@ Usage:
                                      import a dataset (exit 2: bad arguments, 1: bad input)
   studio serve [--port <n>]          browser mode on 127.0.0.1 with a random token
 ${HPO_HELP}  studio runs [--json]               list runs
+  studio train --resume-from <checkpointId>
+                                     continue that checkpoint's run from it (same run, its own settings)
+  studio train --fork-from <checkpointId> [--lr x] [--epochs n] [--batch-size n] [--optimizer o] [--seed n] [--name t]
+                                     a new run from that checkpoint's weights with changed settings
+  studio runs pause|resume <runId>   through the "studio serve" of the same data folder (exit 1 with the reason when none runs)
+  studio export <checkpointId> <dir> write a TF.js model folder (model.json + weights.bin) for tf.loadLayersModel
+  studio models list [--json] | import <model.json> [--name t] | export <modelId> [--version n] [--format studio|keras] [--out file]
   studio datasets [--json]           list datasets
 
 Every command takes --data-dir <folder> (default: ${defaultDataDir()}).
@@ -56,7 +64,9 @@ function commonArgs(argv: string[], extra: NonNullable<ParseArgsConfig['options'
 }
 
 async function train(argv: string[]): Promise<number> {
-  const args = parseTrainArgs(argv)
+  // --resume-from / --fork-from <checkpointId>: continue a run, or fork one (issue 4).
+  const from = parseFromCheckpoint(argv)
+  const args = from ? { config: undefined as unknown as RunConfig, json: from.json, help: false, ...(from.dataDir ? { dataDir: from.dataDir } : {}) } : parseTrainArgs(argv)
   if (args.help) { out(HELP); return 0 }
   const dataDir = args.dataDir ?? defaultDataDir()
   attachLogFile(dataLayout(dataDir).logs, true)
@@ -64,7 +74,10 @@ async function train(argv: string[]): Promise<number> {
   const tty = process.stdout.isTTY === true && !args.json
   let run: RunSummary
   try {
-    run = core.startRun(args.config)
+    if (from) {
+      run = startFromCheckpoint(core, from)
+      args.config = core.runs.get(run.id)!.config
+    } else run = core.startRun(args.config)
   } catch (e) {
     await core.close()
     throw e
@@ -159,6 +172,7 @@ function withCore<T>(dataDir: string | undefined, fn: (core: StudioCore) => T): 
 }
 
 async function runs(argv: string[]): Promise<number> {
+  if (argv[0] === 'pause' || argv[0] === 'resume') return pauseResumeCmd(argv[0], argv.slice(1), (d) => dataLayout(d ?? defaultDataDir()).root)
   const v = commonArgs(argv)
   if (v.help) { out(HELP); return 0 }
   await withCore(v['data-dir'] as string | undefined, (core) => {
@@ -277,10 +291,12 @@ async function main(argv: string[]): Promise<number> {
     case 'import': return importCmd(rest)
     case 'serve': return serveCmd(rest)
     case 'runs': return runs(rest)
+    case 'export': return exportCmd(rest, withCore)
+    case 'models': return modelsCmd(rest, withCore)
     case 'datasets': return datasets(rest)
     case 'hpo': return hpoCmd(rest, import.meta.url)
     case undefined: case 'help': case '--help': case '-h': out(HELP); return cmd === undefined ? 2 : 0
-    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, import, serve, hpo, runs, datasets. Run "studio --help".`)
+    default: throw new UsageError(`Unknown command "${cmd}". Commands: train, import, serve, hpo, runs, datasets, export, models. Run "studio --help".`)
   }
 }
 

@@ -7,6 +7,7 @@ import { attachLogFile } from '../common/logger'
 import { dataLayout, defaultDataDir } from '../common/paths'
 import { startServer, type RunningServer } from '../server/server'
 import { builtPaths, openHeadlessCore } from './context'
+import { writeServerFile } from './lifecycleCmds'
 
 export interface ServeOptions {
   dataDir?: string | undefined
@@ -25,12 +26,15 @@ export async function serve(entryUrl: string, o: ServeOptions = {}): Promise<Run
   const server = await startServer({ core, staticDir: p.rendererDir, ...(o.port !== undefined ? { port: o.port } : {}) })
   // HPO studies interrupted by a crash or Ctrl+C continue where they were (issue 5).
   core.hpo.continueInterrupted()
+  // `studio runs pause|resume` in another terminal finds this server here (issue 4).
+  const removeServerFile = writeServerFile(core.layout.root, { pid: process.pid, port: server.port, token: server.token, startedAt: Date.now() })
   if (o.banner) process.stdout.write(`${o.banner}\n`)
   process.stdout.write(`Training Studio (browser mode) on ${server.url}\nData folder: ${core.layout.root}\nPress Ctrl+C to stop.\n`)
   let closing = false
   const shutdown = () => {
     if (closing) return
     closing = true
+    removeServerFile()
     void server.close().then(() => core.close()).finally(() => process.exit(0))
   }
   process.on('SIGINT', shutdown)
