@@ -10,6 +10,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import * as tf from '@tensorflow/tfjs'
+import type { EngineOptimizerState } from './engine/engine'
 
 /** Folder name of the checkpoint after epoch `epoch` (1-based): `epoch-0001`. */
 export function checkpointName(epoch: number): string {
@@ -36,7 +37,7 @@ function joinWeights(data: tf.io.WeightData | undefined): Uint8Array {
  * guarantees that a folder named epoch-NNNN is always complete.
  */
 export async function saveCheckpoint(model: tf.LayersModel, runDir: string, epoch: number,
-  extra: { optimizer?: tf.Optimizer | null; state?: CheckpointState } = {}): Promise<SavedCheckpoint> {
+  extra: { optimizer?: tf.Optimizer | null; engineOptimizer?: EngineOptimizerState | null; state?: CheckpointState } = {}): Promise<SavedCheckpoint> {
   const root = path.join(runDir, 'checkpoints')
   const final = path.join(root, checkpointName(epoch))
   const tmp = path.join(root, `.tmp-${checkpointName(epoch)}`)
@@ -58,8 +59,9 @@ export async function saveCheckpoint(model: tf.LayersModel, runDir: string, epoc
     writeFileSync(path.join(tmp, 'model.json'), json)
     bytes = Buffer.byteLength(json) + weights.byteLength
     if (extra.optimizer) bytes += await writeOptimizerState(extra.optimizer, tmp)
+    else if (extra.engineOptimizer) bytes += writeEngineOptimizerState(extra.engineOptimizer, tmp)
     if (extra.state) {
-      const st = JSON.stringify({ ...extra.state, optimizerState: !!extra.optimizer })
+      const st = JSON.stringify({ ...extra.state, optimizerState: !!extra.optimizer || !!extra.engineOptimizer })
       writeFileSync(path.join(tmp, 'state.json'), st)
       bytes += Buffer.byteLength(st)
     }
@@ -160,8 +162,9 @@ async function writeOptimizerState(opt: tf.Optimizer, dir: string): Promise<numb
  */
 export async function loadOptimizerState(opt: tf.Optimizer, dir: string): Promise<string | null> {
   const jsonPath = path.join(dir, 'optimizer.json')
-  if (!existsSync(jsonPath)) return 'the checkpoint has no optimizer state (it was written by the studio engine, which keeps its own)'
+  if (!existsSync(jsonPath)) return 'the checkpoint has no optimizer state'
   const j = JSON.parse(readFileSync(jsonPath, 'utf8')) as OptimizerJson
+  if ((j.format as string) === ENGINE_FORMAT) return 'the checkpoint holds the studio engine\'s optimizer state, and this run trains on TF.js'
   if (j.className !== opt.getClassName()) return `the checkpoint's optimizer is ${j.className}, this run uses ${opt.getClassName()}`
   const bin = readFileSync(path.join(dir, 'optimizer.bin'))
   let off = 0
@@ -224,4 +227,51 @@ export function loadCheckpointWeights(model: tf.LayersModel, dir: string): void 
  */
 export function loadCheckpointModel(dir: string): Promise<tf.LayersModel> {
   return tf.loadLayersModel(checkpointLoader(dir))
+}
+
+const ENGINE_FORMAT = 'studio-engine-optimizer'
+
+interface EngineOptimizerJson {
+  format: typeof ENGINE_FORMAT
+  kind: string
+  iterations: number
+  accBeta1: number
+  accBeta2: number
+  /** Float32 lengths of each parameter's slots, in the order they follow each other in optimizer.bin. */
+  slots: number[][]
+}
+
+/** Writes the studio engine's optimizer state as optimizer.json + optimizer.bin; returns the bytes. */
+function writeEngineOptimizerState(s: EngineOptimizerState, dir: string): number {
+  const lens = s.slots.map((ps) => ps.map((a) => a.length))
+  const total = lens.flat().reduce((a, b) => a + b, 0)
+  const bin = new Float32Array(total)
+  let off = 0
+  for (const ps of s.slots) for (const a of ps) { bin.set(a, off); off += a.length }
+  const json = JSON.stringify({ format: ENGINE_FORMAT, kind: s.kind, iterations: s.iterations, accBeta1: s.accBeta1, accBeta2: s.accBeta2, slots: lens } satisfies EngineOptimizerJson)
+  writeFileSync(path.join(dir, 'optimizer.bin'), new Uint8Array(bin.buffer))
+  writeFileSync(path.join(dir, 'optimizer.json'), json)
+  return bin.byteLength + Buffer.byteLength(json)
+}
+
+/**
+ * The studio engine's optimizer state saved with a checkpoint, or a string saying why there is
+ * none (no optimizer files, or TF.js optimizer state, which the engine cannot take).
+ */
+export function readEngineOptimizerState(dir: string): EngineOptimizerState | string {
+  const jsonPath = path.join(dir, 'optimizer.json')
+  if (!existsSync(jsonPath)) return 'the checkpoint has no optimizer state'
+  const j = JSON.parse(readFileSync(jsonPath, 'utf8')) as EngineOptimizerJson | OptimizerJson
+  if (j.format !== ENGINE_FORMAT) return 'the checkpoint holds TF.js optimizer state, and this run trains on the studio engine'
+  const buf = readFileSync(path.join(dir, 'optimizer.bin'))
+  const all = new Float32Array(buf.buffer.slice(buf.byteOffset, buf.byteOffset + buf.byteLength))
+  let off = 0
+  const slots = j.slots.map((ps) => ps.map((n) => { const a = all.slice(off, off + n); off += n; return a }))
+  return { kind: j.kind as EngineOptimizerState['kind'], iterations: j.iterations, accBeta1: j.accBeta1, accBeta2: j.accBeta2, slots }
+}
+
+/** Whether a checkpoint's optimizer state is the studio engine's (else TF.js's, or none). */
+export function hasEngineOptimizerState(dir: string): boolean {
+  const jsonPath = path.join(dir, 'optimizer.json')
+  return existsSync(jsonPath) && (JSON.parse(readFileSync(jsonPath, 'utf8')) as { format?: string }).format === ENGINE_FORMAT
 }

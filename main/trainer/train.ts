@@ -25,7 +25,8 @@ import { readHeader } from '../datasets/cache'
 import { batchesPerEpoch as batchCount, epochOrder, openSplit, type SplitSource } from './data/batchSource'
 import { TfjsFeed } from './data/tfjsFeed'
 import {
-  loadCheckpointWeights, loadOptimizerState, readCheckpointState, saveCheckpoint, type CheckpointState
+  hasEngineOptimizerState, loadCheckpointWeights, loadOptimizerState, readCheckpointState, readEngineOptimizerState,
+  saveCheckpoint, type CheckpointState
 } from './checkpoint'
 import { selectBackend } from './backend'
 import { MetricBuffer } from './metricBuffer'
@@ -203,7 +204,10 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
 
     // Which engine trains this run (see the file comment).
     const loopReasons = toolboxLoopReasons(tb, header.task)
-    const resumeWithSlots = !!resume && (resumeState as CheckpointState | null)?.optimizerState === true
+    // Optimizer slots in the checkpoint: TF.js's (model.fit / toolbox loop) keep the run off the
+    // engine so they can be restored; the engine's own go back into the engine.
+    const engineSlots = !!resume && hasEngineOptimizerState(resume.checkpointDir)
+    const resumeWithSlots = !!resume && !engineSlots && (resumeState as CheckpointState | null)?.optimizerState === true
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
     const engineOk = loopReasons.length === 0 && !resumeWithSlots
@@ -217,12 +221,14 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
     if (resume) {
-      optimizerProblem = resumeWithSlots && model.optimizer
-        ? await withCode('model', `optimizer state of ${resume.checkpointDir}`, () => loadOptimizerState(model.optimizer, resume.checkpointDir))
-        : (resumeState as CheckpointState | null)?.optimizerState === false || !resumeState
-          ? 'the checkpoint has no optimizer state (written by the studio engine or before issue 4)'
-          : null
-      if (fast && !optimizerProblem) optimizerProblem = 'the studio engine starts with fresh optimizer state'
+      optimizerProblem = await withCode('model', `optimizer state of ${resume.checkpointDir}`, async () => {
+        if (fast) {
+          const st = readEngineOptimizerState(resume.checkpointDir)
+          return typeof st === 'string' ? st : fast.engine.importOptimizerState(st)
+        }
+        if (engineSlots) return 'the checkpoint holds the studio engine\'s optimizer state, and this run trains on TF.js'
+        return resumeWithSlots && model.optimizer ? loadOptimizerState(model.optimizer, resume.checkpointDir) : 'the checkpoint has no optimizer state'
+      })
       if (optimizerProblem) notice('optimizer_state', `Resumed from epoch ${resume.epoch} with fresh optimizer state: ${optimizerProblem}.`)
     }
 
@@ -400,14 +406,14 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
           earlyStopping: stopper ? { monitor: stopper.metric, best: stopper.best, bestEpoch: stopper.bestEpoch, wait } : null,
           engine: engineId
         }
-        // The engine keeps its optimizer slots to itself: only TF.js optimizers are saved.
+        // The TF.js optimizer's slots, or the studio engine's own (a different format: each resumes its own path).
         const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () =>
-          saveCheckpoint(model, req.runDir, epoch, { optimizer: fast ? null : model.optimizer, state }))
+          saveCheckpoint(model, req.runDir, epoch, { optimizer: fast ? null : model.optimizer, engineOptimizer: fast ? fast.engine.exportOptimizerState() : null, state }))
         if (improved) bestDir = saved.path
         lastCheckpointEpoch = epoch
         send({
           v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics,
-          reasons, isBest: improved, bestMetric: bestBy.metric, bestMode: bestBy.mode, optimizerState: !fast
+          reasons, isBest: improved, bestMetric: bestBy.metric, bestMode: bestBy.mode, optimizerState: true
         })
       }
 

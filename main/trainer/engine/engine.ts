@@ -639,6 +639,41 @@ export class FastEngine {
 
   /** The model this engine trains. */
   get tfModel(): tf.LayersModel { return this.model }
+
+  /**
+   * The optimizer's state (issue 4: checkpoints that resume exactly): the step counter, Adam's
+   * running β powers and every parameter's slots, in parameter order. Views, not copies: write
+   * them out before the next step.
+   */
+  exportOptimizerState(): EngineOptimizerState {
+    return { kind: this.optimizer.kind, iterations: this.iterations, accBeta1: this.accBeta1, accBeta2: this.accBeta2, slots: this.params.map((p) => p.slots) }
+  }
+
+  /** Restores what {@link exportOptimizerState} gave; returns why not when it does not fit this engine. */
+  importOptimizerState(s: EngineOptimizerState): string | null {
+    if (s.kind !== this.optimizer.kind) return `the checkpoint's optimizer is ${s.kind}, this run uses ${this.optimizer.kind}`
+    if (s.slots.length !== this.params.length) return `the checkpoint has slots for ${s.slots.length} parameters, the model has ${this.params.length}`
+    for (let i = 0; i < this.params.length; i++) {
+      const p = this.params[i]!
+      const src = s.slots[i]!
+      if (src.length !== p.slots.length || src.some((a, j) => a.length !== p.slots[j]!.length)) return `the slots of parameter ${i} do not match the model`
+    }
+    for (let i = 0; i < this.params.length; i++) this.params[i]!.slots.forEach((slot, j) => slot.set(s.slots[i]![j]!))
+    this.iterations = s.iterations
+    this.accBeta1 = s.accBeta1
+    this.accBeta2 = s.accBeta2
+    return null
+  }
+}
+
+/** The studio engine's optimizer state, as checkpoints store it. */
+export interface EngineOptimizerState {
+  kind: OptimizerSpec['kind']
+  iterations: number
+  accBeta1: number
+  accBeta2: number
+  /** Per parameter (in the engine's order), its slots (Adam: m, v; momentum: v; rmsprop: ms, mom). */
+  slots: Float32Array[][]
 }
 
 /** Row-wise softmax in place (max-subtracted, in float64, stored as float32). */

@@ -205,4 +205,32 @@ describe('training toolbox', () => {
     expect(rest.last(METRIC.loss)).toBe(full.last(METRIC.loss))
     expect(rest.of('done')[0]!.steps).toBe(full.of('done')[0]!.steps)
   })
+
+  it('resumes a studio-engine run with the engine\'s own optimizer state, exactly', async () => {
+    const s = sample('spirals')
+    const config = suggestedConfig(s, { epochs: 4, backend: 'cpu' })
+    const full = await train(config, s.dir)
+    expect(full.of('backend')[0]!.backend.engine).toMatch(/studio engine/)
+    const dir = runDir()
+    const first = await train({ ...config, epochs: 2 }, s.dir, { runDir: dir })
+    const ck = first.of('checkpoint').find((c) => c.epoch === 2)!
+    expect(ck.optimizerState).toBe(true)
+    const rest = await train(config, s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
+    expect(rest.of('backend')[0]!.backend.engine).toMatch(/studio engine/)
+    expect(rest.of('notice').filter((n) => n.code === 'optimizer_state')).toHaveLength(0)
+    expect(rest.last(METRIC.valLoss)).toBe(full.last(METRIC.valLoss))
+    expect(rest.last(METRIC.loss)).toBe(full.last(METRIC.loss))
+  })
+
+  it('says in a notice when the optimizer state cannot be restored', async () => {
+    const s = sample('iris')
+    const dir = runDir()
+    const first = await train(suggestedConfig(s, { epochs: 2 }), s.dir, { runDir: dir })
+    const ck = first.of('checkpoint').at(-1)!
+    // The engine saved its own slots; a toolbox-loop run (LR schedule) cannot take them.
+    const rest = await train(suggestedConfig(s, { epochs: 3, lrSchedule: { kind: 'cosine' } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
+    const n = rest.of('notice').find((m) => m.code === 'optimizer_state')!
+    expect(n.message).toMatch(/fresh optimizer state: the checkpoint holds the studio engine's optimizer state/)
+    expect(rest.of('done')[0]).toMatchObject({ status: 'completed', epochsDone: 3 })
+  })
 })
