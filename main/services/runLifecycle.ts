@@ -173,7 +173,8 @@ export class RunLifecycle {
   async evaluate(args: { runId: string; checkpointId?: number; split: EvalSplit }): Promise<Evaluation> {
     const r = this.run(args.runId)
     const c = args.checkpointId !== undefined ? this.checkpoint(args.checkpointId, r.id) : this.defaultCheckpoint(r)
-    const cacheFile = path.join(r.runDir, 'evaluations', `checkpoint-${c.id}-${args.split}.json`)
+    // Keyed by id AND creation time: ids of checkpoints removed by resumeFrom can be reused by SQLite.
+    const cacheFile = path.join(r.runDir, 'evaluations', `checkpoint-${c.id}-${Math.round(c.createdAt)}-${args.split}.json`)
     if (existsSync(cacheFile)) {
       try {
         return { ...(JSON.parse(readFileSync(cacheFile, 'utf8')) as Evaluation), cached: true, seconds: 0 }

@@ -71,13 +71,17 @@ export class CheckpointsRepo {
 
   /**
    * runs:resumeFrom: checkpoints after `step` belong to the abandoned tail. Their rows are
-   * deleted (the continued run writes new ones for the same epochs) and `keepId` becomes `last`.
+   * deleted (the continued run writes new ones for the same epochs), except those a fork started
+   * from, which stay marked deleted; `keepId` becomes `last`.
    * Returns the folders of the removed rows so the caller can delete them.
    */
-  truncateAfter(runId: string, step: number, keepId: number): string[] {
+  truncateAfter(runId: string, step: number, keepId: number, now = Date.now()): string[] {
     return this.db.transaction(() => {
       const gone = (this.db.prepare('SELECT path FROM checkpoints WHERE run_id = ? AND step > ? AND deleted_at IS NULL').all(runId, step) as { path: string }[]).map((r) => r.path)
-      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, step)
+      // A checkpoint a fork started from keeps its row (marked deleted) so the fork's link holds.
+      const forked = 'id IN (SELECT parent_checkpoint_id FROM runs WHERE parent_checkpoint_id IS NOT NULL)'
+      this.db.prepare(`UPDATE checkpoints SET deleted_at = coalesce(deleted_at, ?), is_best = 0, is_last = 0 WHERE run_id = ? AND step > ? AND ${forked}`).run(now, runId, step)
+      this.db.prepare(`DELETE FROM checkpoints WHERE run_id = ? AND step > ? AND NOT ${forked}`).run(runId, step)
       this.db.prepare('UPDATE checkpoints SET is_last = CASE WHEN id = ? THEN 1 ELSE 0 END WHERE run_id = ?').run(keepId, runId)
       return gone
     })()

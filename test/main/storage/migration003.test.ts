@@ -83,6 +83,14 @@ describe('migration 003 (models, checkpoint lifecycle)', () => {
       expect(models.get('m1')!.runCount).toBe(1)
       expect(runs.modelUse('m1')).toEqual({ total: 1, active: 1 })
       expect(() => db.prepare(`UPDATE runs SET model_id = 'zz' WHERE id = 'r1'`).run()).toThrow(/FOREIGN KEY/)
+      // resumeFrom's truncation keeps a checkpoint a fork started from (marked deleted), deletes the rest
+      const cps = new CheckpointsRepo(db)
+      const add = (epoch: number) => cps.add({ runId: 'r1', epoch, step: epoch * 10 - 1, path: `/r/e${epoch}`, bytes: 1, metrics: { loss: 1 / epoch }, createdAt: epoch }, { metric: 'loss', mode: 'min' })
+      const [c1, c2, c3] = [add(1), add(2), add(3)]
+      runs.create({ id: 'fork', name: 'f', config, model: 'g', runDir: '/f', createdAt: 2, parentRunId: 'r1', parentCheckpointId: c2.id })
+      expect(cps.truncateAfter('r1', c1.step, c1.id, 50)).toEqual(['/r/e2', '/r/e3'])
+      expect(cps.list('r1').map((c) => [c.id, c.deleted, c.isLast])).toEqual([[c1.id, false, true], [c2.id, true, false]])
+      expect(cps.get(c3.id)).toBeUndefined()
       models.markDeleted('m1', 9)
       expect(models.list()).toEqual([])
       expect(models.findByHash('a')).toBeUndefined()
