@@ -26,6 +26,7 @@ import { TrainerSession, describeExit, type TrainerLauncher } from '../trainer/t
 import type { ResumeFrom } from '../trainer/protocol'
 import { fasterBackendHint, probeBackend } from '../trainer/backend'
 import { probeEngine, type EngineProbe } from '../trainer/engine/probe'
+import { acquireDataDirLock, type DataDirLock } from '../common/dataDirLock'
 import { DatasetService } from './datasetService'
 import { HpoService } from './hpoService'
 import { ModelsService } from './modelsService'
@@ -115,6 +116,7 @@ export class StudioCore {
   private readonly active = new Map<string, ActiveRun>()
   private backend: BackendInfo | null = null
   private engine: EngineProbe | null = null
+  private lock: DataDirLock | null = null
   private closed = false
   readonly handlers: Handlers
 
@@ -151,8 +153,15 @@ export class StudioCore {
   static open(opts: StudioOptions): StudioCore {
     const core = new StudioCore(opts)
     core.registerSamples()
-    core.recoverInterruptedRuns()
-    core.hpo.recover()
+    // Only the process that owns the folder recovers: another one (a `studio runs` or `studio train`
+    // in a terminal while the app or `studio serve` trains) must not fail the owner's live runs.
+    core.lock = acquireDataDirLock(core.layout.root)
+    if (core.lock.owned) {
+      core.recoverInterruptedRuns()
+      core.hpo.recover()
+    } else {
+      log.info(`data folder in use by process ${core.lock.holder ?? '?'}: its runs in progress are left as they are`)
+    }
     try {
       core.backend = (opts.probeBackend ?? probeBackend)()
     } catch (e) {
@@ -489,6 +498,7 @@ export class StudioCore {
     }
     await Promise.all(waits)
     this.db.close()
+    this.lock?.release()
   }
 }
 

@@ -16,6 +16,10 @@ export default {
     runEngine: 'Engine: {engine}',
     runThreads: 'Threads: {n}'
   },
+  datasetDelete: {
+    running: 'Cannot delete “{name}” now: a training run on it is running. Stop the run first, then delete.',
+    resplitting: 'Cannot delete “{name}” now: it is being resplit. Wait for the new version or cancel the job.'
+  },
   warnings: {
     textColumn: 'Column “{column}” looks like free text and will be left out unless you change its type.',
     idxUnpaired: 'Images and labels files do not pair up; drop one labels file per images file.',

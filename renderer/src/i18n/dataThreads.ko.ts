@@ -16,6 +16,10 @@ export default {
     runEngine: '엔진: {engine}',
     runThreads: '스레드: {n}'
   },
+  datasetDelete: {
+    running: '지금은 “{name}”을(를) 삭제할 수 없습니다. 이 데이터셋으로 학습 중인 실행이 있습니다. 실행을 먼저 중지한 뒤 삭제하세요.',
+    resplitting: '지금은 “{name}”을(를) 삭제할 수 없습니다. 분할을 다시 하는 중입니다. 새 버전을 기다리거나 작업을 취소하세요.'
+  },
   warnings: {
     textColumn: '“{column}” 열은 자유 텍스트로 보여, 유형을 바꾸지 않으면 제외됩니다.',
     idxUnpaired: '이미지 파일과 레이블 파일의 짝이 맞지 않습니다. 이미지 파일마다 레이블 파일을 하나씩 넣어 주세요.',
