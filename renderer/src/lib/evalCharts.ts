@@ -87,7 +87,7 @@ export function confusionOption(
   const data = cells.map((cell) => ({ value: cell, label: { color: cell[2] > max * 0.55 ? '#ffffff' : c.text } }))
   return {
     animation: false,
-    grid: { left: 30, right: 64, top: 30, bottom: 40, containLabel: true },
+    grid: { left: 40, right: 64, top: 30, bottom: 40, containLabel: true },
     toolbox: evalToolbox({ save: labels.save }, exportName, dark, false),
     tooltip: {
       trigger: 'item', confine: true,
@@ -101,7 +101,7 @@ export function confusionOption(
     },
     yAxis: {
       type: 'category', data: names, inverse: true, name: labels.actual, nameLocation: 'middle', nameRotate: 90,
-      nameGap: Math.min(90, 14 + 7 * Math.max(...names.map((n) => Math.min(12, n.length)))),
+      nameGap: Math.min(80, 12 + 6 * Math.max(...names.map((n) => Math.min(12, n.length)))),
       axisLabel: { interval: 0, fontSize: 11, width: 80, overflow: 'truncate' }
     },
     visualMap: {
@@ -204,8 +204,9 @@ export function predictedVsActualOption(
     legend: { top: 2, left: 4 },
     toolbox: evalToolbox(labels, exportName, dark),
     tooltip: { trigger: 'item', confine: true, formatter: (p: { value: [number, number] }) => `${labels.actual}: ${fmt(p.value[0])}<br/>${labels.predicted}: ${fmt(p.value[1])}` },
-    xAxis: { type: 'value', min: lo, max: hi, name: labels.actual, nameLocation: 'middle', nameGap: 24, axisLabel: { formatter: fmt } },
-    yAxis: { type: 'value', min: lo, max: hi, name: labels.predicted, nameLocation: 'middle', nameGap: 40, axisLabel: { formatter: fmt } },
+    // The padded range's own ends (9.61…) would crowd the round ticks: show only those.
+    xAxis: { type: 'value', min: lo, max: hi, name: labels.actual, nameLocation: 'middle', nameGap: 24, axisLabel: { formatter: fmt, showMinLabel: false, showMaxLabel: false } },
+    yAxis: { type: 'value', min: lo, max: hi, name: labels.predicted, nameLocation: 'middle', nameGap: 40, axisLabel: { formatter: fmt, showMinLabel: false, showMaxLabel: false } },
     series: [
       { type: 'scatter', name: labels.predicted, data: pairs(actual, predicted), symbolSize: 4, large: actual.length > 2000, itemStyle: { color: c.palette[0], opacity: 0.6 } },
       { type: 'line', name: labels.ideal, data: [[lo, lo], [hi, hi]], showSymbol: false, silent: true, lineStyle: { type: 'dashed', width: 1, color: c.muted }, itemStyle: { color: c.muted }, tooltip: { show: false } }
