@@ -6,7 +6,7 @@
  * and undo with the keyboard, save a version, train it with a schedule from the run form, pause
  * and resume, and open the confusion matrix. Screenshots in en/ko and light/dark.
  */
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -41,9 +41,19 @@ const kinds = (): Promise<string[]> => page.$$eval('[data-testid="layer-stack"] 
 const invalid = (id: string): Promise<string | null> => page.getByTestId(`layer-${id}`).getAttribute('data-invalid')
 const status = (): Promise<string | null> => page.getByTestId('run-status').getAttribute('data-status')
 
+/** Switches theme and language in Settings (no reload: the composer keeps its graph and history). */
 async function setTheme(theme: 'light' | 'dark', locale: 'en' | 'ko'): Promise<void> {
-  await page.evaluate(([th, lo]) => { localStorage.setItem('studio.theme', th!); localStorage.setItem('studio.locale', lo!) }, [theme, locale])
-  await page.reload()
+  await page.getByTestId('nav-settings').click()
+  await page.getByTestId('theme-select').selectOption(theme)
+  await page.getByTestId('lang-select').selectOption(locale)
+}
+
+/** Waits for `testId`; on a timeout, fails with what the page shows (and saves a screenshot). */
+async function waitOrDump(testId: string): Promise<void> {
+  await page.getByTestId(testId).waitFor().catch(async (err: unknown) => {
+    await page.screenshot({ path: path.join(shots, `debug-${testId}.png`) })
+    throw new Error(`${String(err)}\nurl ${page.url()}\npage: ${(await page.locator('body').innerText()).slice(0, 1500)}\nerrors: ${pageErrors.join(' | ')}`)
+  })
 }
 
 async function typeParam(key: string, value: string): Promise<void> {
@@ -126,7 +136,6 @@ describe('composer', () => {
     await page.getByTestId('save-model').click()
     await expect.poll(() => page.getByTestId('model-version').textContent(), { timeout: 15_000 }).toBe('v1')
     expect(page.url()).toMatch(/#\/composer\/[A-Za-z0-9_-]+/)
-    const composerUrl = page.url()
     await page.screenshot({ path: path.join(shots, 'composer-valid.png') })
 
     // Train: the run form opens with the composed model; pick a cosine schedule and see its preview.
@@ -169,12 +178,10 @@ describe('composer', () => {
     await page.screenshot({ path: path.join(shots, 'composer-run-confusion.png'), fullPage: true })
 
     // The composer in Korean and in dark: error state included.
-    // (A reload empties the composer's memory; the saved model's address opens it again.)
-    await page.goto(composerUrl)
-    await page.getByTestId('composer').waitFor()
     for (const [theme, locale] of [['dark', 'en'], ['light', 'ko'], ['dark', 'ko']] as const) {
       await setTheme(theme, locale)
-      await page.getByTestId('layer-dense_1').waitFor()
+      await page.getByTestId('nav-composer').click()
+      await waitOrDump('layer-dense_1')
       await page.getByTestId('layer-dense_1').click()
       await typeParam('units', '7')
       await expect.poll(() => invalid('dense_1')).toBe('true')
@@ -195,4 +202,86 @@ describe('composer', () => {
     await page.screenshot({ path: path.join(shots, 'run-form-toolbox-ko-dark.png') })
     expect(pageErrors).toEqual([])
   }, 480_000)
+
+  it('imports a Keras model.json, saves versions, exports the spec, and edits branches', async () => {
+    if (!page.url().includes('#/')) {
+      await page.goto(serve.url)
+      await page.getByTestId('dataset-card-digits').waitFor({ timeout: 30_000 })
+    }
+    await setTheme('light', 'en')
+    await page.getByTestId('nav-composer').click()
+    await waitOrDump('composer')
+    if (await page.getByTestId('template-gallery').isVisible()) await page.getByTestId('template-scratch').click()
+    // A TF.js Sequential model.json as model.save writes it (topology only).
+    const modelJson = path.join(t.dir, 'model.json')
+    writeFileSync(modelJson, JSON.stringify({
+      format: 'layers-model',
+      modelTopology: {
+        class_name: 'Sequential',
+        config: {
+          name: 'keras_mlp',
+          layers: [
+            { class_name: 'Flatten', config: { name: 'flat', batch_input_shape: [null, 28, 28, 1] } },
+            { class_name: 'Dense', config: { name: 'hidden', units: 32, activation: 'relu', use_bias: true } },
+            { class_name: 'Dropout', config: { name: 'drop', rate: 0.2 } },
+            { class_name: 'Dense', config: { name: 'probs', units: 10, activation: 'softmax', use_bias: true } }
+          ]
+        }
+      },
+      weightsManifest: []
+    }))
+    await page.getByTestId('import-model-file').setInputFiles(modelJson)
+    await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
+    await expect.poll(() => page.getByTestId('composer-summary').getAttribute('data-valid')).toBe('true')
+    // 784·32+32 + 32·10+10 = 25,450.
+    await expect.poll(() => page.getByTestId('total-params').textContent()).toBe('25,450')
+
+    // Save v1, widen the hidden layer, save v2.
+    await page.getByTestId('model-name').fill('keras-mlp')
+    await page.getByTestId('save-model').click()
+    await expect.poll(() => page.getByTestId('model-version').textContent(), { timeout: 15_000 }).toBe('v1')
+    await page.getByTestId('layer-hidden').click()
+    await typeParam('units', '64')
+    await expect.poll(() => page.getByTestId('model-version').textContent()).toBe('v1*')
+    await page.getByTestId('save-model').click()
+    await expect.poll(() => page.getByTestId('model-version').textContent(), { timeout: 15_000 }).toBe('v2')
+
+    // Export downloads the spec JSON with the imported layer names.
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-spec').click()])
+    const saved = path.join(t.dir, 'export.json')
+    await download.saveAs(saved)
+    const spec = JSON.parse(readFileSync(saved, 'utf8')) as { format: string; name: string; nodes: { id: string; params?: { units?: number } }[]; outputs: string[] }
+    expect(spec.format).toBe('studio-graph')
+    expect(spec.name).toBe('keras-mlp')
+    expect(spec.outputs).toEqual(['probs'])
+    expect(spec.nodes.find((n) => n.id === 'hidden')?.params?.units).toBe(64)
+    expect(download.suggestedFilename()).toBe('keras-mlp-v2.studio-graph.json')
+
+    // Version history: both versions listed; opening v1 brings back 32 units.
+    await page.getByTestId('open-versions').click()
+    await page.getByTestId('version-2').waitFor()
+    await page.getByTestId('version-1').waitFor()
+    await page.screenshot({ path: path.join(shots, 'composer-versions.png') })
+    await page.getByTestId('open-version-1').click()
+    await expect.poll(() => page.getByTestId('model-version').textContent()).toBe('v1')
+    await expect.poll(() => page.getByTestId('params-hidden').textContent()).toBe('25,120')
+
+    // The residual template shows its branches; an Add's inputs are chosen per node.
+    await page.getByTestId('open-templates').click()
+    await page.getByTestId('composer-template-resnet').click()
+    await expect.poll(() => page.getByTestId('composer-summary').getAttribute('data-valid')).toBe('true')
+    await page.getByTestId('layer-block1_add').click()
+    await expect.poll(() => page.getByTestId('input-stem_relu').isChecked()).toBe(true)
+    await page.getByTestId('input-stem_relu').uncheck()
+    await expect.poll(() => invalid('block1_add')).toBe('true')
+    await page.screenshot({ path: path.join(shots, 'composer-resnet-branch.png') })
+    await page.getByTestId('input-stem_relu').check()
+    await expect.poll(() => invalid('block1_add')).toBe('false')
+    // Both branches that feed the selected Add are marked in the stack.
+    await page.getByTestId('feeds-stem_relu').waitFor()
+    await page.getByTestId('feeds-block1_bn2').waitFor()
+    await page.getByTestId('layer-stem_relu').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(shots, 'composer-resnet-valid.png') })
+    expect(pageErrors).toEqual([])
+  }, 120_000)
 })

@@ -33,6 +33,7 @@ export default {
   stack: 'Model layers',
   emptyStack: 'No layers yet. Add an Input from the palette (or drag one here), or open a template.',
   inputsFrom: 'Fed from',
+  feedsSelected: 'Feeds the selected layer',
   output: 'output',
   removeLayer: 'Remove {id}',
   issues: {
