@@ -257,6 +257,29 @@ describe('composer', () => {
     expect(spec.nodes.find((n) => n.id === 'hidden')?.params?.units).toBe(64)
     expect(download.suggestedFilename()).toBe('keras-mlp-v2.studio-graph.json')
 
+    // Dropping a model.json anywhere on the composer opens it (the window's drop overlay hands it over).
+    const dropped = JSON.stringify({ format: 'studio-graph', version: 1, name: 'dropped', nodes: [
+      { id: 'input', kind: 'Input', inputs: [] }, { id: 'flat', kind: 'Flatten', inputs: ['input'] },
+      { id: 'out', kind: 'Dense', inputs: ['flat'], params: { units: 10, activation: 'softmax' } }
+    ], outputs: ['out'] })
+    const dt = await page.evaluateHandle((text) => {
+      const d = new DataTransfer()
+      d.items.add(new File([text], 'dropped.json', { type: 'application/json' }))
+      return d
+    }, dropped)
+    await page.dispatchEvent('[data-testid="layer-stack"]', 'dragenter', { dataTransfer: dt })
+    await page.dispatchEvent('[data-testid="layer-stack"]', 'dragover', { dataTransfer: dt })
+    await page.getByTestId('drop-overlay').waitFor()
+    expect(await page.getByTestId('drop-overlay').textContent()).toContain('model.json')
+    await page.screenshot({ path: path.join(shots, 'composer-drop.png') })
+    await page.dispatchEvent('[data-testid="drop-overlay"]', 'drop', { dataTransfer: dt })
+    await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense'])
+    expect(await page.getByTestId('model-name').inputValue()).toBe('dropped')
+    // ↑ selects the layer above.
+    await page.getByTestId('layer-out').click()
+    await page.keyboard.press('ArrowUp')
+    expect(await page.getByTestId('layer-flat').getAttribute('aria-selected')).toBe('true')
+
     // Version history: both versions listed; opening v1 brings back 32 units.
     await page.getByTestId('open-versions').click()
     await page.getByTestId('version-2').waitFor()

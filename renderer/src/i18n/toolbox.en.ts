@@ -2,7 +2,7 @@
 export default {
   step: 'step',
   lrPreview: 'Learning rate over the run',
-  lrPreviewCaption: '{steps} steps ({perEpoch} per epoch): {start} → {end}',
+  lrPreviewCaption: '{steps} steps ({perEpoch} per epoch): starts at {start}, peaks at {peak}, ends at {end}',
   lrPreviewNone: 'Fill in the schedule to see the learning rate over the run.',
   on: 'on',
   off: 'off',

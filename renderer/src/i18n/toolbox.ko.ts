@@ -4,7 +4,7 @@ import type en from './toolbox.en'
 const ko: typeof en = {
   step: '스텝',
   lrPreview: '실행 동안의 학습률',
-  lrPreviewCaption: '{steps} 스텝(에포크당 {perEpoch}): {start} → {end}',
+  lrPreviewCaption: '{steps} 스텝(에포크당 {perEpoch}): 시작 {start}, 최대 {peak}, 끝 {end}',
   lrPreviewNone: '스케줄을 채우면 실행 동안의 학습률을 볼 수 있습니다.',
   on: '켜짐',
   off: '꺼짐',
