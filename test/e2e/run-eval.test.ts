@@ -4,7 +4,8 @@
  * SQLite): train a small CNN on the built-in digits from the New Run form, pause and resume it,
  * open the checkpoint browser (markers on the curves), export a checkpoint as a TF.js folder,
  * fork the best checkpoint with another learning rate, evaluate the fork and click a confusion
- * cell to see its examples, and find parent and fork together in Compare's family view.
+ * cell to see its examples, try an image, find parent and fork together in Compare's family view,
+ * and resume the parent from its first checkpoint.
  * Screenshots in English/light and Korean/dark.
  */
 import { existsSync, mkdirSync, readFileSync } from 'node:fs'
@@ -171,6 +172,16 @@ describe('run view and evaluation', () => {
     await page.getByTestId('compare-family').check()
     await expect.poll(async () => page.getByTestId('chart-compare').getAttribute('data-runs')).toBe(`${forkId},${parentId}`)
     await page.screenshot({ path: path.join(shots, 'compare-family.png') })
+
+    // ── resume the parent from an earlier checkpoint: the same run trains on from there ──
+    await page.goto(`${base}#/runs/${parentId}?tab=checkpoints`)
+    await page.getByTestId('checkpoints-table').waitFor()
+    await page.getByTestId('ckpt-resume-1').click()
+    await waitStatus(['running', 'queued', 'completed'], 60_000)
+    expect(page.url()).toContain(parentId)
+    await waitStatus(['completed'], 180_000)
+    await page.getByTestId('run-tab-checkpoints').click()
+    await expect.poll(async () => page.locator('[data-testid="checkpoints-table"] tbody tr').count()).toBeGreaterThanOrEqual(12)
 
     // ── Korean, dark ──
     await setPrefs('ko', 'dark')
