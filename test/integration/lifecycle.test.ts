@@ -4,7 +4,7 @@
  * recording their model version, checkpoint retention, export loaded by tf.loadLayersModel from
  * file:// URLs, evaluation and prediction, pause/resume, runs:resumeFrom and runs:fork.
  */
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import * as tf from '@tensorflow/tfjs'
@@ -31,7 +31,7 @@ const ok = <T>(r: Envelope<unknown>): T => {
 const detail = async (runId: string) => ok<RunDetail>(await dispatch('runs:get', { runId }))
 
 /** `tf.loadLayersModel('file://…')` in plain @tensorflow/tfjs: a load router for file:// URLs. */
-tf.io.registerLoadRouter((url) => {
+tf.io.registerLoadRouter(((url: string | string[]) => {
   const u = Array.isArray(url) ? url[0] : url
   if (typeof u !== 'string' || !u.startsWith('file://')) return null
   const file = fileURLToPath(u)
@@ -46,7 +46,7 @@ tf.io.registerLoadRouter((url) => {
       })
     }
   }
-})
+}) as unknown as Parameters<typeof tf.io.registerLoadRouter>[0])
 
 beforeAll(() => {
   t = tempDir('studio-life-')
@@ -112,7 +112,9 @@ describe('issue 4 lifecycle through real processes', () => {
     expect(viaStudio.probabilities[0]!).toBeCloseTo(a[2]!, 5)
     expect(viaStudio.probabilities[1]!).toBeCloseTo(a[3]!, 5)
     expect(viaStudio.predictedClass).toBe(1)
-    tf.dispose([x, exported, original])
+    x.dispose()
+    exported.dispose()
+    original.dispose()
     // a second export of the same checkpoint gets its own folder; browser mode refuses folders outside exports/
     const again = ok<CheckpointExport>(await dispatch('runs:exportCheckpoint', { checkpointId: best.id }))
     expect(again.dir.endsWith('-2')).toBe(true)
@@ -233,14 +235,49 @@ describe('issue 4 lifecycle through real processes', () => {
     const [h, w] = info.inputShape as [number, number, number]
     const png = new PNG({ width: w * 3, height: h * 3 })
     png.data.fill(255)
+    const t0 = performance.now()
     const p = ok<Prediction>(await dispatch('runs:predict', { runId: run.id, input: { imagePng: PNG.sync.write(png).toString('base64') } }))
+    const predictMs = performance.now() - t0
     expect(p.probabilities).toHaveLength(10)
     expect(p.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4)
     expect(p.inputShape).toEqual(info.inputShape)
     const dist = ok<{ points: { epoch: number }[]; filters: { epoch: number }[] }>(await dispatch('runs:distributions', { runId: run.id }))
-    console.info(`digits cnn: val acc ${e.report!.accuracy.toFixed(3)}, ${dist.points.length} distribution points, ${dist.filters.length} filter images`)
+    console.info(`digits cnn: evaluated ${e.count} val images in ${e.seconds.toFixed(2)} s (val acc ${e.report!.accuracy.toFixed(3)}), PNG prediction in ${predictMs.toFixed(0)} ms; ${dist.points.length} distribution points, ${dist.filters.length} filter images`)
     const badRow = await dispatch('runs:predict', { runId: run.id, input: { row: [1, 2] } })
     expect(!badRow.ok && badRow.error.code).toBe('invalid_argument')
+  })
+
+  it('regression on an imported CSV: report, scatter with split indices, residuals; a pasted row is encoded like the dataset', async () => {
+    const lines = ['x1,x2,color,y']
+    let seed = 3
+    const rnd = () => { seed = (seed * 1103515245 + 12345) % 2147483648; return seed / 2147483648 }
+    for (let i = 0; i < 400; i++) {
+      const x1 = rnd() * 10; const x2 = rnd() * 5; const color = ['red', 'green', 'blue'][i % 3]!
+      lines.push(`${x1.toFixed(3)},${x2.toFixed(3)},${color},${(2 * x1 - x2 + (color === 'red' ? 3 : 0)).toFixed(3)}`)
+    }
+    const csv = path.join(t.dir, 'linear.csv')
+    writeFileSync(csv, `${lines.join('\n')}\n`)
+    const end = await core.datasetService.startImport({ paths: [csv] }, { name: 'Linear', target: 'y', task: 'regression', seed: 1 }).done
+    expect(end.ok, JSON.stringify(end.error)).toBe(true)
+    const run = core.startRun({ ...base, datasetId: end.datasetId!, learningRate: 0.01, batchSize: 16, epochs: 30, model: { template: 'mlp', hidden: [16] } } as RunConfig)
+    const done = await core.waitForEnd(run.id, 180_000)
+    expect(done.error).toBeNull()
+    const e = ok<Evaluation>(await dispatch('runs:evaluate', { runId: run.id, split: 'val' }))
+    expect(e.task).toBe('regression')
+    expect(e.confusion).toBeNull()
+    expect(e.regression!.actual).toHaveLength(e.count)
+    expect(e.regression!.indices).toEqual(Array.from({ length: e.count }, (_, i) => i))
+    expect(e.regression!.residuals.counts.reduce((a, b) => a + b, 0)).toBe(e.count)
+    expect(e.regression!.report.r2!).toBeGreaterThan(0.9)
+    // the first val row, as datasets:rows shows it, predicts close to its target
+    const rows = ok<{ rows: (string | number | null)[][] }>(await dispatch('datasets:rows', { datasetId: end.datasetId!, split: 'val', offset: 0, limit: 1 }))
+    const row = rows.rows[0]!
+    const p = ok<Prediction>(await dispatch('runs:predict', { runId: run.id, input: { row: row.slice(0, -1) } }))
+    expect(p.task).toBe('regression')
+    expect(p.value![0]!).toBeCloseTo(e.regression!.predicted[0]!, 4)
+    console.info(`regression: val r2 ${e.regression!.report.r2!.toFixed(3)}, rmse ${e.regression!.report.rmse.toFixed(3)} over ${e.count} rows`)
+    const bad = await dispatch('runs:predict', { runId: run.id, input: { row: [1, 2, 'purple'] } })
+    expect(!bad.ok && bad.error.message).toMatch(/input\.row\[2\] \(color\): expected one of/)
   })
 
   it('a model that runs trained is tombstoned on delete; runs keep their spec', async () => {
