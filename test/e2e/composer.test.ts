@@ -157,15 +157,17 @@ describe('composer', () => {
     // The run records the exact model version it trained.
     await expect.poll(async () => (await page.getByTestId('run-model').textContent()) ?? '', { timeout: 15_000 }).toMatch(/digits-cnn|v1/)
 
-    // Pause, then resume.
+    // Pause once the curves have points, then resume: more points arrive.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 120_000 })
     await page.getByTestId('pause-run').click()
     await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'paused', null, { timeout: 60_000 })
     await page.screenshot({ path: path.join(shots, 'composer-run-paused.png') })
     await page.getByTestId('pause-run').click()
+    const pausedPoints = Number(await page.getByTestId('chart-loss').getAttribute('data-points'))
     await page.waitForFunction(() => document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') === 'running', null, { timeout: 60_000 })
+    await page.waitForFunction((n) => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > n, pausedPoints, { timeout: 120_000 })
 
     // Let a checkpoint land, stop, and open the confusion matrix.
-    await page.waitForFunction(() => Number(document.querySelector('[data-testid="chart-loss"]')?.getAttribute('data-points') ?? 0) > 0, null, { timeout: 120_000 })
     await page.waitForFunction(() => Number(document.querySelector('[data-testid="run-tab-checkpoints"] .count')?.textContent ?? 0) > 0, null, { timeout: 180_000 })
     await page.getByTestId('stop-run').click()
     await page.waitForFunction(() => !['running', 'paused', 'queued'].includes(document.querySelector('[data-testid="run-status"]')?.getAttribute('data-status') ?? ''), null, { timeout: 60_000 })
@@ -305,6 +307,11 @@ describe('composer', () => {
     await page.getByTestId('feeds-block1_bn2').waitFor()
     await page.getByTestId('layer-stem_relu').scrollIntoViewIfNeeded()
     await page.screenshot({ path: path.join(shots, 'composer-resnet-valid.png') })
+    expect(page.url()).toMatch(/#\/composer(\?|$)/)
+    // Picking the template was one undo step: Ctrl+Z (×3) returns to the saved v1 it replaced.
+    await page.getByTestId('layer-stack').focus()
+    for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z')
+    await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
     expect(pageErrors).toEqual([])
   }, 120_000)
 })

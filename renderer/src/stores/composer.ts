@@ -73,6 +73,19 @@ export const useComposer = defineStore('composer', () => {
     started.value = true
   }
 
+  /**
+   * Replaces the whole graph as one undo step (a template, an import, a drop), so Ctrl+Z brings back
+   * what was there before; the result is a new, unsaved model.
+   */
+  function replace(next: GraphSpec, modelName: string): void {
+    if (JSON.stringify(next) !== JSON.stringify(spec.value)) apply(next)
+    source.value = null
+    name.value = modelName
+    savedJson.value = ''
+    selectedId.value = next.nodes[next.nodes.length - 1]?.id ?? null
+    started.value = true
+  }
+
   function undo(): void {
     const s = history.undo()
     if (!s) return
@@ -153,12 +166,13 @@ export const useComposer = defineStore('composer', () => {
   function fromTemplate(id: GraphTemplateId): void {
     const ds = dataset.value
     const info = ds ? datasetInfo(ds) : { inputShape: [28, 28, 1], task: 'classification' as const, numClasses: 10 }
-    load(templateGraph(id, info))
+    const next = templateGraph(id, info)
+    replace(next, next.name ?? '')
   }
 
   /** Starts from an empty graph. */
   function fromScratch(): void {
-    load(emptyGraph())
+    replace(emptyGraph(), '')
   }
 
   /**
@@ -174,11 +188,11 @@ export const useComposer = defineStore('composer', () => {
     }
     const obj = json as { format?: unknown }
     if (obj && typeof obj === 'object' && obj.format === 'studio-graph') {
-      load(json as GraphSpec, null, (json as GraphSpec).name ?? fileName.replace(/\.json$/i, ''))
+      replace(json as GraphSpec, (json as GraphSpec).name ?? fileName.replace(/\.json$/i, ''))
       return []
     }
     const r = importKerasModel(json)
-    load(r.spec, null, r.spec.name ?? fileName.replace(/\.json$/i, ''))
+    replace(r.spec, r.spec.name ?? fileName.replace(/\.json$/i, ''))
     return r.warnings
   }
 
