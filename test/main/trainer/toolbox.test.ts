@@ -11,7 +11,10 @@ import { METRIC, valTopKMetric, type RunConfig } from '../../../preload/contract
 import { RunConfigSchema } from '../../../preload/contract/schemas'
 import { templateGraph } from '../../../preload/contract/model'
 import { writeCache } from '../../../main/datasets/cache'
+import * as tf from '@tensorflow/tfjs'
 import { runTraining } from '../../../main/trainer/train'
+import { buildCompiledModel } from '../../../main/trainer/models'
+import { loadCheckpointModel } from '../../../main/trainer/checkpoint'
 import { PauseGate } from '../../../main/trainer/pauseGate'
 import { learningRateAt } from '../../../main/trainer/evaluation/schedules'
 import { Recorder, runDir, sample, suggestedConfig } from './trainHelpers'
@@ -221,6 +224,50 @@ describe('training toolbox', () => {
     expect(rest.last(METRIC.valLoss)).toBe(full.last(METRIC.valLoss))
     expect(rest.last(METRIC.loss)).toBe(full.last(METRIC.loss))
   })
+
+  it('clips gradients by value and by global norm', async () => {
+    const s = sample('iris')
+    const initial = async (): Promise<Float32Array[]> => {
+      const { model } = buildCompiledModel({ model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, seed: 1 }, { inputShape: [4], numClasses: 3, task: 'classification' })
+      const w = model.getWeights().map((t) => t.dataSync() as Float32Array)
+      model.dispose()
+      return w
+    }
+    const w0 = await initial()
+    for (const gradClip of [{ value: 1e-3 }, { norm: 1e-3 }]) {
+      const r = await train(suggestedConfig(s, { model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, epochs: 1, gradClip }), s.dir)
+      const steps = r.of('done')[0]!.steps
+      const ck = r.of('checkpoint').at(-1)!
+      const model = await loadCheckpointModel(ck.path)
+      const w1 = model.getWeights().map((t) => t.dataSync() as Float32Array)
+      model.dispose()
+      let maxAbs = 0
+      let sq = 0
+      w1.forEach((w, i) => w.forEach((v, j) => { const d = v - w0[i]![j]!; maxAbs = Math.max(maxAbs, Math.abs(d)); sq += d * d }))
+      // SGD at lr 1: each step moves a weight by at most `value`, all weights together by at most `norm`.
+      if (gradClip.value) expect(maxAbs).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
+      if (gradClip.norm) expect(Math.sqrt(sq)).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
+      expect(maxAbs).toBeGreaterThan(0)
+    }
+  })
+
+  it('a composed graph with BatchNormalization and Add checkpoints into a folder tf.loadLayersModel predicts from', async () => {
+    // A small image set (64 + 16 images of 16×16×3, 4 classes): the ResNet template on the cpu backend is slow.
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'studio-img-')), 'img')
+    const make = (n: number): { x: Uint8Array; y: Int32Array } => ({ x: Uint8Array.from({ length: n * 768 }, (_, i) => (i * 7919) % 256), y: Int32Array.from({ length: n }, (_, i) => i % 4) })
+    writeCache(dir, { name: 'img', task: 'classification', inputShape: [16, 16, 3], classNames: ['a', 'b', 'c', 'd'], xDtype: 'uint8', xScale: 1 / 255, splits: { train: make(64), val: make(16) } })
+    const graph = templateGraph('resnet', { inputShape: [16, 16, 3], task: 'classification', numClasses: 4 })
+    const r = await train({ datasetId: 'img', model: { kind: 'graph', graph }, optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 1, seed: 1, backend: 'cpu', regularization: { augmentation: { shift: 0.1 } } }, dir)
+    expect(r.of('backend')[0]!.backend.engine).toMatch(/custom training loop/)
+    const ck = r.of('checkpoint').at(-1)!
+    const model = await loadCheckpointModel(ck.path)
+    const x = tf.randomUniform([2, 16, 16, 3], 0, 1, 'float32', 3)
+    const p = model.predict(x) as tf.Tensor
+    expect(p.shape).toEqual([2, 4])
+    expect(p.sum(-1).dataSync()[0]).toBeCloseTo(1, 4)
+    tf.dispose([x, p])
+    model.dispose()
+  }, 120_000)
 
   it('says in a notice when the optimizer state cannot be restored', async () => {
     const s = sample('iris')
