@@ -40,7 +40,7 @@ const FLAG_OF: Record<string, string> = {
 function num(flag: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined
   const n = Number(v)
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`${flag}: expected a number, got "${v}"`)
+  if (v.trim() === '' || !Number.isFinite(n)) throw new UsageError(`studio train: ${flag}: expected a number, got "${v}"`)
   return n
 }
 
@@ -49,7 +49,7 @@ function list(flag: string, v: string | undefined): number[] | undefined {
   const parts = v.split(',').map((s) => s.trim())
   return parts.map((p) => {
     const n = Number(p)
-    if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected comma-separated positive integers like 64,32, got "${v}"`)
+    if (!Number.isInteger(n) || n < 1) throw new UsageError(`studio train: ${flag}: expected comma-separated positive integers like 64,32, got "${v}"`)
     return n
   })
 }

@@ -80,6 +80,8 @@ async function train(argv: string[]): Promise<number> {
     } else run = core.startRun(args.config)
   } catch (e) {
     await core.close()
+    // A dataset that does not exist or a model that does not fit it is a bad argument: exit 2.
+    if (e instanceof StudioError && (e.code === 'invalid_argument' || e.code === 'not_found')) throw new UsageError(`studio train: ${e.message}`)
     throw e
   }
   const dataset = core.datasets.get(args.config.datasetId)!
@@ -153,7 +155,10 @@ async function train(argv: string[]): Promise<number> {
       `Run        ${end.id}  (${end.name})`,
       `Status     ${end.status}${end.error ? ` — ${end.error}` : ''}`,
       `Backend    ${detail.backendInfo ? `${detail.backendInfo.name} (${detail.backendInfo.device})` : '—'}`,
-      `Engine     ${detail.backendInfo?.engine ?? '—'}${detail.backendInfo?.threads !== undefined && !detail.backendInfo.engine?.includes('thread') ? `, ${detail.backendInfo.threads} thread${detail.backendInfo.threads === 1 ? '' : 's'}` : ''}`,
+      // The engine, when the device line does not already name it (model.fit ran), with its threads.
+      ...(detail.backendInfo?.engine && !detail.backendInfo.device.includes(detail.backendInfo.engine)
+        ? [`Engine     ${detail.backendInfo.engine}${detail.backendInfo.threads !== undefined ? `; ${detail.backendInfo.threads} thread${detail.backendInfo.threads === 1 ? '' : 's'}` : ''}`]
+        : []),
       `Epochs     ${end.epochsDone}/${end.epochs} in ${seconds.toFixed(1)} s`,
       `Val acc    best ${fmt(end.bestValAcc)}  last ${fmt(last[METRIC.valAcc])}`,
       `Val loss   best ${fmt(end.bestValLoss)}  last ${fmt(last[METRIC.valLoss])}`,
