@@ -177,11 +177,13 @@ describe('run view and evaluation', () => {
     await page.goto(`${base}#/runs/${parentId}?tab=checkpoints`)
     await page.getByTestId('checkpoints-table').waitFor()
     await page.getByTestId('ckpt-resume-1').click()
-    await waitStatus(['running', 'queued', 'completed'], 60_000)
+    await page.waitForSelector('[data-testid="run-resumed"][data-count="1"]', { timeout: 60_000 })
     expect(page.url()).toContain(parentId)
     await waitStatus(['completed'], 180_000)
     await page.getByTestId('run-tab-checkpoints').click()
-    await expect.poll(async () => page.locator('[data-testid="checkpoints-table"] tbody tr').count()).toBeGreaterThanOrEqual(12)
+    // Epochs 2…12 again, epoch 1, and the epoch the fork started from kept as a deleted row.
+    await expect.poll(async () => page.locator('[data-testid="checkpoints-table"] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(12)
+    expect(await page.getByTestId('checkpoint-deleted').count()).toBeGreaterThanOrEqual(1)
 
     // ── Korean, dark ──
     await setPrefs('ko', 'dark')

@@ -165,6 +165,9 @@ describe('distribution bands', () => {
     expect(o.series[1].data).toEqual([8, 8])
     expect(o.series[0].stack).toBe(o.series[1].stack)
     expect(o.series[2].stack).not.toBe(o.series[0].stack)
+    // Weights straddle 0: the positive height must stack on a negative lower edge.
+    expect(o.series[0].stackStrategy).toBe('all')
+    expect(o.series[1].stackStrategy).toBe('all')
     expect(o.series[8].data).toEqual([4, 5])
   })
 })

@@ -13,7 +13,7 @@ export default {
   divergedTitle: 'Diverged',
   parent: 'Forked from',
   parentCheckpoint: '{name}, epoch {epoch}',
-  resumedTimes: 'Resumed from a checkpoint {n} times',
+  resumedTimes: 'Resumes from a checkpoint: {n}',
   model: 'Model',
   modelVersion: 'version {version}',
   configShow: 'Show the full configuration',

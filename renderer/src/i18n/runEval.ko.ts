@@ -15,7 +15,7 @@ const ko: typeof en = {
   divergedTitle: '발산',
   parent: '포크 원본',
   parentCheckpoint: '{name}, 에포크 {epoch}',
-  resumedTimes: '체크포인트에서 {n}번 재개됨',
+  resumedTimes: '체크포인트에서 재개한 횟수: {n}',
   model: '모델',
   modelVersion: '버전 {version}',
   configShow: '전체 설정 보기',

@@ -317,11 +317,12 @@ export function distributionOption(
   b.bands.forEach((band, i) => {
     const stack = `band${i}`
     series.push({
-      type: 'line', stack, data: [...band.lower], showSymbol: false, silent: true,
+      // 'all': a band's height (positive) must stack on its lower edge even when that is negative.
+      type: 'line', stack, stackStrategy: 'all', data: [...band.lower], showSymbol: false, silent: true,
       lineStyle: { opacity: 0 }, tooltip: { show: false }, z: 1
     })
     series.push({
-      type: 'line', stack, data: band.upper.map((u, j) => u - band.lower[j]!), showSymbol: false, silent: true,
+      type: 'line', stack, stackStrategy: 'all', data: band.upper.map((u, j) => u - band.lower[j]!), showSymbol: false, silent: true,
       lineStyle: { opacity: 0 }, areaStyle: { color, opacity: 0.14 + 0.12 * i }, tooltip: { show: false }, z: 1
     })
   })
