@@ -51,7 +51,7 @@ export function toRunSummary(r: RunRecord): RunSummary {
     endedAt: r.endedAt, epochsDone: r.epochsDone, epochs: r.epochs, bestValAcc: r.bestValAcc,
     bestValLoss: r.bestValLoss, error: r.error, parentRunId: r.parentRunId,
     parentCheckpointId: r.parentCheckpointId, modelId: r.modelId, modelVersion: r.modelVersion,
-    resumeCount: r.resumeCount
+    resumeCount: r.resumeCount, divergedAtStep: r.divergedAtStep
   }
 }
 

@@ -252,7 +252,9 @@ export const RunSummarySchema = z.object({
   modelId: IdSchema.nullable().optional(),
   modelVersion: z.number().int().nullable().optional(),
   /** How often the run was continued from one of its own checkpoints (runs:resumeFrom). */
-  resumeCount: z.number().int().optional()
+  resumeCount: z.number().int().optional(),
+  /** A diverged run: the global step whose loss was NaN or infinite. */
+  divergedAtStep: z.number().int().nullable().optional()
 })
 
 export const CheckpointInfoSchema = z.object({
