@@ -245,8 +245,6 @@ export class StudioCore {
     const d = this.dataset(config.datasetId)
     this.checkModelFits(config.model, d)
     const id = newRunId()
-    const runDir = resolveInside(this.layout.runs, id)
-    mkdirSync(runDir, { recursive: true })
     const count = this.runs.list().filter((r) => r.datasetId === d.id).length + 1
     const name = config.name?.trim() || `${d.name} · ${isGraphModel(config.model) ? config.model.graph.name?.trim() || 'graph' : config.model.template} #${count}`
     const now = Date.now()
@@ -256,6 +254,8 @@ export class StudioCore {
       modelRef = this.modelsService.versionForRun(config.model.graph, config.model, name)
       config = { ...config, model: { ...config.model, modelId: modelRef.modelId, modelVersion: modelRef.version } }
     }
+    const runDir = resolveInside(this.layout.runs, id)
+    mkdirSync(runDir, { recursive: true })
     this.runs.create({
       id, name, config, model: describeModel(config.model), runDir, createdAt: now,
       ...(modelRef ? { modelId: modelRef.modelId, modelVersion: modelRef.version } : {}),
