@@ -312,6 +312,18 @@ describe('composer', () => {
     await page.getByTestId('layer-stack').focus()
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z')
     await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
+
+    // The run form can train any saved version.
+    await page.getByTestId('nav-new').click()
+    await page.getByTestId('new-run-form').waitFor()
+    await page.getByTestId('source-saved').check()
+    await page.getByTestId('saved-model').selectOption({ label: 'keras-mlp' })
+    await expect.poll(() => page.getByTestId('saved-version').locator('option').count()).toBe(2)
+    await page.getByTestId('saved-version').selectOption('1')
+    await expect.poll(() => page.getByTestId('new-run-form').textContent()).toContain('25,450')
+    await page.getByTestId('saved-version').selectOption('2')
+    await expect.poll(() => page.getByTestId('new-run-form').textContent()).toContain('50,890')
+    await page.screenshot({ path: path.join(shots, 'run-form-saved-model.png') })
     expect(pageErrors).toEqual([])
   }, 120_000)
 })
