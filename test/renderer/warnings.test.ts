@@ -46,3 +46,16 @@ describe('import warnings in English and Korean', () => {
     expect(warningText({ code: 'fromTheFuture' as never, params: {}, message: 'English fallback' }, t, te)).toBe('English fallback')
   })
 })
+
+describe('backend hint in English and Korean', () => {
+  it('is said from the renderer’s messages by backend, the English sentence kept for others', async () => {
+    const { backendHintText } = await import('../../renderer/src/lib/backendHint')
+    const info = (name: 'wasm' | 'tensorflow' | 'cpu', hint: string | null) => ({ backend: { name, device: 'x' }, backendHint: hint })
+    g.locale.value = 'ko'
+    expect(backendHintText(info('wasm', 'For much faster training…'), t)).toMatch(/훨씬 빠르게 학습하려면 .*@tensorflow\/tfjs-node/)
+    expect(backendHintText(info('tensorflow', 'For GPU training…'), t)).toMatch(/GPU로 학습하려면 .*@tensorflow\/tfjs-node-gpu/)
+    expect(backendHintText(info('wasm', null), t)).toBeNull() // the native engine runs: nothing to say
+    g.locale.value = 'en'
+    expect(backendHintText(info('cpu', 'x'), t)).toMatch(/^For much faster training, run “npm install @tensorflow\/tfjs-node”/)
+  })
+})

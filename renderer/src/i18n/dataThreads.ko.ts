@@ -16,6 +16,10 @@ export default {
     runEngine: '엔진: {engine}',
     runThreads: '스레드: {n}'
   },
+  backendHints: {
+    gpu: 'GPU로 학습하려면 NVIDIA GPU(드라이버 450 이상), CUDA 11.2, cuDNN 8.1이 있는 Linux x64 또는 Windows x64에서 “npm install {gpuPkg}”를 실행하세요.',
+    node: '훨씬 빠르게 학습하려면 libtensorflow를 내려받을 수 있는 곳(인터넷 연결; Linux·macOS·Windows x64 또는 macOS arm64)에서 “npm install {nodePkg}”를 실행하세요. NVIDIA GPU가 있으면 대신 “npm install {gpuPkg}”(Linux x64 또는 Windows x64, CUDA 11.2, cuDNN 8.1).'
+  },
   datasetDelete: {
     running: '지금은 “{name}”을(를) 삭제할 수 없습니다. 이 데이터셋으로 학습 중인 실행이 있습니다. 실행을 먼저 중지한 뒤 삭제하세요.',
     resplitting: '지금은 “{name}”을(를) 삭제할 수 없습니다. 분할을 다시 하는 중입니다. 새 버전을 기다리거나 작업을 취소하세요.'
