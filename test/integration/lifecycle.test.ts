@@ -167,8 +167,8 @@ describe('issue 4 lifecycle through real processes', () => {
     expect(!lr.ok && lr.error.message).toMatch(/overrides\.learningRate/)
   })
 
-  it('resumeFrom continues the same run from an earlier checkpoint: same final metrics as uninterrupted (sgd, cpu)', async () => {
-    const config: RunConfig = { ...base, optimizer: 'sgd', datasetId: 'spirals', learningRate: 0.1, batchSize: 32, epochs: 6, model: { template: 'mlp', hidden: [16] } } as RunConfig
+  it('resumeFrom continues the same run from an earlier checkpoint: same final metrics as uninterrupted (adam state restored, cpu)', async () => {
+    const config: RunConfig = { ...base, optimizer: 'adam', datasetId: 'spirals', learningRate: 0.01, batchSize: 32, epochs: 6, model: { template: 'mlp', hidden: [16] } } as RunConfig
     const run = core.startRun(config)
     const end = await core.waitForEnd(run.id, 180_000)
     expect(end.status).toBe('completed')
