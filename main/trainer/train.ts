@@ -36,7 +36,10 @@ import type { PauseGate } from './pauseGate'
 import { PROTOCOL_VERSION, type CheckpointMessage, type DoneMessage, type ResumeFrom, type TrainerMessage } from './protocol'
 import { epochSeed } from './toolbox/augment'
 import { writeDistributions } from './toolbox/distributions'
-import { classWeightVector, lossFromPredictions, predictSplit, ToolboxLoop, toolboxLoopReasons } from './toolbox/loop'
+import {
+  classWeightVector, engineBlockers, hasSchedule, lossFromPredictions, predictSplit, resolvedSchedule, ToolboxLoop, toolboxLoopReasons
+} from './toolbox/loop'
+import { learningRateAt } from './evaluation/schedules'
 import { needsPredictions, valMetrics } from './toolbox/valMetrics'
 import { TrainerError, withCode } from './trainerError'
 
@@ -210,13 +213,17 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     const resumeWithSlots = !!resume && !engineSlots && (resumeState as CheckpointState | null)?.optimizerState === true
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
-    const engineOk = loopReasons.length === 0 && !resumeWithSlots
-    const { run: fast, choice } = engineOk
+    // The engine follows LR schedules itself; the other toolbox features need the toolbox loop.
+    const engineOk = engineBlockers(tb, header.task).length === 0 && !resumeWithSlots
+    const tried = engineOk
       ? await withCode('dataset', `dataset ${req.datasetDir}`, () =>
         prepareEngineRun(model, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
-      : { run: null, choice: loopReasons.length > 0
-        ? { engine: null, id: 'toolbox-loop', description: `TF.js custom training loop (tf.variableGrads), for ${loopReasons.join(', ')}` }
-        : { engine: null, id: 'tfjs', description: 'TF.js model.fit (resuming with the checkpoint\'s optimizer state, which the studio engine cannot take)' } }
+      : null
+    const fast = tried?.run ?? null
+    const choice = fast ? tried!.choice
+      : loopReasons.length > 0
+        ? { engine: null, id: 'toolbox-loop', description: `TF.js custom training loop (tf.variableGrads), for ${loopReasons.join(', ')}${tried ? `; ${tried.choice.description.replace(/^TF\.js model\.fit \((.*)\)$/, '$1')}` : ''}` }
+        : tried?.choice ?? { engine: null, id: 'tfjs', description: 'TF.js model.fit (resuming with the checkpoint\'s TF.js optimizer state, which the studio engine cannot take)' }
     const engineId = fast ? choice.id : loopReasons.length > 0 ? 'toolbox-loop' : 'tfjs-fit'
     send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
@@ -250,7 +257,17 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     const batchesPerEpoch = batchCount(epochRows, batchSize)
     const evalBatch = Math.max(batchSize, 512)
     if (loop) loop.setTotalSteps(batchesPerEpoch * config.epochs)
-    const scheduled = tb.lrSchedule.kind !== 'constant' || (tb.lrSchedule.warmupSteps ?? 0) > 0
+    const scheduled = hasSchedule(tb)
+    const schedule = resolvedSchedule(tb, batchesPerEpoch * config.epochs)
+    const lrAt = (step: number): number => learningRateAt(schedule, config.learningRate, step)
+    // The engine's rate follows the schedule batch by batch (set before each step, logged as batch/lr).
+    const engineBeforeBatch = fast && scheduled
+      ? (step: number): void => {
+        const lr = lrAt(step)
+        fast.engine.setLearningRate(lr)
+        metrics.add(METRIC.batchLr, step, cb.epoch, Date.now(), lr)
+      }
+      : undefined
 
     // Pause between batches: the gate parks the loop; `paused`/`resumed` carry the step reached.
     cb.pauseHere = () => {
@@ -300,7 +317,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if (fast) {
         const r = await withCode('training', `epoch ${epoch}`, () => fast.trainEpoch(order, cb.step,
           (loss, acc) => cb.recordBatch(loss, acc, Date.now()), () => hooks.signal?.aborted === true || cb.diverged !== null,
-          () => cb.pauseHere()))
+          () => cb.pauseHere(), engineBeforeBatch))
         fitMs = performance.now() - t0
         cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
       } else if (loop) {
@@ -367,7 +384,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         const extra = valMetrics(tb.metrics, { classification, numClasses: header.numClasses, labels: val.labels, pred: predicted.pred, outputSize: predicted.outputSize, topK: tb.topK })
         for (const [k, v] of Object.entries(extra)) put(k, v)
       }
-      put(METRIC.lr, loop ? loop.lrAt(step) : config.learningRate)
+      put(METRIC.lr, lrAt(step))
       put(METRIC.samplesPerSec, fitMs > 0 ? order.length / (fitMs / 1000) : 0)
       // Only when due: tiny epochs (XOR: a few ms) would otherwise send a message per epoch. The
       // checkpoint message below carries the epoch metrics anyway.

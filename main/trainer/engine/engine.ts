@@ -640,6 +640,11 @@ export class FastEngine {
   /** The model this engine trains. */
   get tfModel(): tf.LayersModel { return this.model }
 
+  /** Sets the learning rate for the next steps (LR schedules, issue 4); every optimizer kind has one. */
+  setLearningRate(lr: number): void {
+    (this.optimizer as { lr: number }).lr = lr
+  }
+
   /**
    * The optimizer's state (issue 4: checkpoints that resume exactly): the step counter, Adam's
    * running β powers and every parameter's slots, in parameter order. Views, not copies: write

@@ -15,6 +15,8 @@ import { chooseKernels, describeKernels, type KernelPreference } from './kernels
 export interface EpochHooks {
   /** Called after every batch with its global index (0-based across epochs) and its loss/accuracy. */
   onBatch?: (step: number, loss: number, acc: number) => void
+  /** Called before every batch with its global index (LR schedules set the rate here). */
+  beforeBatch?: (step: number) => void
   /** Checked after every batch; true ends the epoch early (stopped = true). */
   shouldStop?: () => boolean
   /** Longest stretch of training between two yields to the event loop, in ms (0: every batch). */
@@ -70,6 +72,7 @@ async function epochLoop(B: number, count: number, step: (start: number, n: numb
   let last = performance.now()
   for (let start = 0; start < count; start += B) {
     const n = Math.min(B, count - start)
+    hooks.beforeBatch?.(firstStep + batches)
     const r = step(start, n)
     loss += r.loss * n
     acc += r.acc * n

@@ -34,7 +34,7 @@ export interface EngineRun {
    * (NaN for regression). `shouldStop` is checked after every batch.
    */
   trainEpoch(order: ArrayLike<number>, firstStep: number, onBatch: (loss: number, acc: number) => void,
-    shouldStop: () => boolean, pauseGate?: () => Promise<void> | null): Promise<EpochResult>
+    shouldStop: () => boolean, pauseGate?: () => Promise<void> | null, beforeBatch?: (step: number) => void): Promise<EpochResult>
   /** [loss, acc] on the val split (acc NaN for regression), or null when there is none. */
   validate(): [number, number] | null
   /** Writes the trained weights into the TF.js model (before saving or evaluating through TF.js). */
@@ -56,8 +56,8 @@ export function prepareEngineRun(model: tf.LayersModel, train: SplitSource, val:
   const run: EngineRun = {
     engine,
     choice,
-    trainEpoch: (order, firstStep, onBatch, shouldStop, pauseGate) => {
-      const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop, pauseGate }
+    trainEpoch: (order, firstStep, onBatch, shouldStop, pauseGate, beforeBatch) => {
+      const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop, pauseGate, beforeBatch }
       return train.x && train.y
         ? fitEpoch(engine, train.x, train.y, order.length, order, firstStep, hooks)
         : fitEpochFrom(engine, (o, s, n, x, y) => train.read(o, s, n, x, y), order.length, order, firstStep, hooks)

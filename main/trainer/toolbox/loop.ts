@@ -25,11 +25,30 @@ const EPS = 1e-7
  * uses that those two cannot do. Empty: the run is plain and the faster paths may train it.
  */
 export function toolboxLoopReasons(tb: ResolvedToolbox, task: 'classification' | 'regression'): string[] {
+  return [...(hasSchedule(tb) ? ['a learning-rate schedule'] : []), ...engineBlockers(tb, task)]
+}
+
+/** Whether the run changes its learning rate over steps (the studio engine can follow that; model.fit cannot). */
+export function hasSchedule(tb: ResolvedToolbox): boolean {
+  return tb.lrSchedule.kind !== 'constant' || (tb.lrSchedule.warmupSteps ?? 0) > 0
+}
+
+/**
+ * The run's schedule with its defaults resolved: a cosine without decaySteps decays over all the
+ * run's steps after warm-up.
+ */
+export function resolvedSchedule(tb: ResolvedToolbox, totalSteps: number): LrSchedule {
+  const sched = tb.lrSchedule
+  return sched.kind === 'cosine'
+    ? { ...sched, decaySteps: sched.decaySteps ?? Math.max(1, totalSteps - (sched.warmupSteps ?? 0)) }
+    : sched as LrSchedule
+}
+
+/** The toolbox features the studio engine cannot do (LR schedules it can): empty = the engine may train it. */
+export function engineBlockers(tb: ResolvedToolbox, task: 'classification' | 'regression'): string[] {
   const r: string[] = []
   const plainLoss = task === 'classification' ? tb.loss === 'categoricalCrossentropy' : tb.loss === 'mse'
   if (tb.optimizer === 'adamw' || tb.optimizer === 'adagrad') r.push(`optimizer ${tb.optimizer}`)
-  const s = tb.lrSchedule
-  if (s.kind !== 'constant' || (s.warmupSteps ?? 0) > 0) r.push('a learning-rate schedule')
   if (!plainLoss) r.push(`loss ${tb.loss}`)
   const g = tb.regularization
   if (g.l1 > 0 || g.l2 > 0) r.push('L1/L2 penalties')
@@ -143,10 +162,7 @@ export class ToolboxLoop {
   }
 
   private scheduleFor(totalSteps: number): LrSchedule {
-    const sched = this.s.tb.lrSchedule
-    return sched.kind === 'cosine'
-      ? { ...sched, decaySteps: sched.decaySteps ?? Math.max(1, totalSteps - (sched.warmupSteps ?? 0)) }
-      : sched as LrSchedule
+    return resolvedSchedule(this.s.tb, totalSteps)
   }
 
   /** Sets the run's length in steps (the default length of a cosine schedule). */

@@ -71,16 +71,25 @@ describe('training toolbox', () => {
     }
   }, 60_000)
 
-  it('applies and logs the LR schedule per batch and per epoch', async () => {
+  it('applies and logs the LR schedule per batch and per epoch, on the studio engine and the toolbox loop', async () => {
     const s = sample('iris')
     const lrSchedule = { kind: 'exponential' as const, decayRate: 0.9, decaySteps: 3, staircase: true, warmupSteps: 4 }
-    const r = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05, lrSchedule }), s.dir)
-    const batch = r.series(METRIC.batchLr)
-    expect(batch.length).toBeGreaterThan(10)
-    for (const p of batch) expect(p.value).toBeCloseTo(learningRateAt(lrSchedule, 0.05, p.step), 10)
-    const epoch = r.series(METRIC.lr)
-    expect(epoch).toHaveLength(3)
-    expect(epoch[2]!.value).toBeCloseTo(learningRateAt(lrSchedule, 0.05, epoch[2]!.step), 10)
+    for (const [extra, engine] of [[{}, /studio engine/], [{ gradClip: { norm: 10 } }, /custom training loop/]] as const) {
+      const r = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05, lrSchedule, ...extra }), s.dir)
+      expect(r.of('backend')[0]!.backend.engine).toMatch(engine)
+      const batch = r.series(METRIC.batchLr)
+      expect(batch).toHaveLength(r.of('done')[0]!.steps)
+      for (const p of batch) expect(p.value).toBeCloseTo(learningRateAt(lrSchedule, 0.05, p.step), 10)
+      const epoch = r.series(METRIC.lr)
+      expect(epoch).toHaveLength(3)
+      expect(epoch[2]!.value).toBeCloseTo(learningRateAt(lrSchedule, 0.05, epoch[2]!.step), 10)
+      // A rate near 0 for the first warm-up step: the schedule really drives the optimizer.
+      expect(batch[0]!.value).toBe(0)
+    }
+    // The same schedule gives the same curve on the engine as a constant rate would not.
+    const constant = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05 }), s.dir)
+    const scheduled = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05, lrSchedule }), s.dir)
+    expect(scheduled.last(METRIC.loss)).not.toBe(constant.last(METRIC.loss))
   })
 
   it('gives identical metrics for the same config and seed (regularization, mixup, augmentation on)', async () => {
@@ -131,7 +140,7 @@ describe('training toolbox', () => {
 
   it('checkpoints every N epochs plus the best, with optimizer state and state.json', async () => {
     const s = sample('iris')
-    const r = await train(suggestedConfig(s, { epochs: 6, lrSchedule: { kind: 'cosine' }, checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
+    const r = await train(suggestedConfig(s, { epochs: 6, regularization: { l2: 1e-4 }, checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
     const cks = r.of('checkpoint')
     expect(cks.filter((c) => c.reasons!.includes('periodic')).map((c) => c.epoch)).toEqual([3, 6])
     expect(cks.at(-1)!.reasons).toContain('final')
@@ -141,6 +150,7 @@ describe('training toolbox', () => {
     expect(existsSync(path.join(last.path, 'optimizer.json'))).toBe(true)
     const state = JSON.parse(readFileSync(path.join(last.path, 'state.json'), 'utf8'))
     expect(state).toMatchObject({ epoch: 6, step: last.step, seed: 1, optimizerState: true, engine: 'toolbox-loop' })
+    expect(JSON.parse(readFileSync(path.join(last.path, 'optimizer.json'), 'utf8')).className).toBe('Adam')
   })
 
   it('writes weight distributions and first-layer filters each epoch', async () => {
@@ -274,8 +284,8 @@ describe('training toolbox', () => {
     const dir = runDir()
     const first = await train(suggestedConfig(s, { epochs: 2 }), s.dir, { runDir: dir })
     const ck = first.of('checkpoint').at(-1)!
-    // The engine saved its own slots; a toolbox-loop run (LR schedule) cannot take them.
-    const rest = await train(suggestedConfig(s, { epochs: 3, lrSchedule: { kind: 'cosine' } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
+    // The engine saved its own slots; a toolbox-loop run (L2 penalty) cannot take them.
+    const rest = await train(suggestedConfig(s, { epochs: 3, regularization: { l2: 1e-4 } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
     const n = rest.of('notice').find((m) => m.code === 'optimizer_state')!
     expect(n.message).toMatch(/fresh optimizer state: the checkpoint holds the studio engine's optimizer state/)
     expect(rest.of('done')[0]).toMatchObject({ status: 'completed', epochsDone: 3 })
