@@ -173,7 +173,20 @@ export default {
     retryOf: 'retry of {n}',
     noTrials: 'No trials yet.',
     notFound: 'Study not found.',
-    back: 'All studies'
+    back: 'All studies',
+    delete: 'Delete',
+    deleteConfirm: 'Delete this study and its trials? Its runs are kept.',
+    deleted: 'Deleted {name}.'
+  },
+  warm: {
+    title: 'Warm start',
+    importFrom: 'Import finished trials from',
+    import: 'Import',
+    importHelp: 'Trials whose configuration fits this space are copied with their values; the sampler learns from them.',
+    imported: '{imported} trials imported, {skipped} skipped.',
+    enqueue: 'Queue this configuration',
+    enqueueHelp: 'Evaluated before the sampler proposes anything new. Leave a field empty for an inactive conditional parameter.',
+    enqueued: 'Configuration queued.'
   },
   charts: {
     history: 'Optimization history',

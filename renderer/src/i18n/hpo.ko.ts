@@ -173,7 +173,20 @@ export default {
     retryOf: '시도 {n}의 재시도',
     noTrials: '아직 시도가 없습니다.',
     notFound: '스터디를 찾을 수 없습니다.',
-    back: '모든 스터디'
+    back: '모든 스터디',
+    delete: '삭제',
+    deleteConfirm: '이 스터디와 시도를 삭제할까요? 실행 기록은 남습니다.',
+    deleted: '{name}을(를) 삭제했습니다.'
+  },
+  warm: {
+    title: '웜 스타트',
+    importFrom: '완료된 시도를 가져올 스터디',
+    import: '가져오기',
+    importHelp: '이 공간에 맞는 설정의 시도를 값과 함께 복사하며, 샘플러가 이를 학습합니다.',
+    imported: '시도 {imported}개를 가져왔고 {skipped}개는 건너뛰었습니다.',
+    enqueue: '이 설정을 대기열에 추가',
+    enqueueHelp: '샘플러가 새 설정을 제안하기 전에 먼저 평가합니다. 비활성 조건부 파라미터는 비워 두세요.',
+    enqueued: '설정을 대기열에 추가했습니다.'
   },
   charts: {
     history: '최적화 기록',

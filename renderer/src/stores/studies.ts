@@ -27,6 +27,12 @@ export const useStudies = defineStore('studies', () => {
     byId.value = m
   }
 
+  function remove(id: string): void {
+    const m = new Map(byId.value)
+    m.delete(id)
+    byId.value = m
+  }
+
   async function load(): Promise<void> {
     loading.value = true
     try {
@@ -91,5 +97,5 @@ export const useStudies = defineStore('studies', () => {
     }
   }
 
-  return { byId, list, loaded, loading, error, busy, load, subscribe, upsert, create, control, extend }
+  return { byId, list, loaded, loading, error, busy, load, subscribe, upsert, remove, create, control, extend }
 })
