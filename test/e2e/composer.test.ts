@@ -129,6 +129,12 @@ describe('composer', () => {
     expect(await kinds()).toEqual(['Input', 'MaxPooling2D', 'Conv2D', 'Flatten', 'Dense'])
     await page.keyboard.press('Alt+ArrowDown')
     expect(await kinds()).toEqual(['Input', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense'])
+    // Dragging a row onto the top half of another puts it above that one.
+    await page.getByTestId('layer-flatten_1').dragTo(page.getByTestId('layer-conv2d_1'), { targetPosition: { x: 200, y: 4 } })
+    expect(await kinds()).toEqual(['Input', 'Flatten', 'Conv2D', 'MaxPooling2D', 'Dense'])
+    await expect.poll(() => invalid('conv2d_1')).toBe('true')
+    await page.keyboard.press('Control+z')
+    expect(await kinds()).toEqual(['Input', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense'])
     await expect.poll(() => page.getByTestId('total-params').textContent()).toBe('13,610')
 
     // Save as a versioned model.
