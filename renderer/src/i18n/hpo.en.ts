@@ -171,6 +171,7 @@ export default {
     worker: 'Worker',
     openRun: 'Open run',
     retryOf: 'retry of {n}',
+    imported: 'imported',
     noTrials: 'No trials yet.',
     notFound: 'Study not found.',
     back: 'All studies',

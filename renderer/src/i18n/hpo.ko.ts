@@ -171,6 +171,7 @@ export default {
     worker: '워커',
     openRun: '실행 열기',
     retryOf: '시도 {n}의 재시도',
+    imported: '가져옴',
     noTrials: '아직 시도가 없습니다.',
     notFound: '스터디를 찾을 수 없습니다.',
     back: '모든 스터디',
