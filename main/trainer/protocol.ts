@@ -31,7 +31,13 @@ export interface StartMessage {
   resumeFrom?: ResumeFrom
 }
 /** Where a resumed run starts: a checkpoint folder and the counters it was written at. */
-export interface ResumeFrom { checkpointDir: string; epoch: number; step: number }
+export interface ResumeFrom {
+  checkpointDir: string
+  epoch: number
+  step: number
+  /** false: start with fresh optimizer slots (a fork that changed the optimizer); default true. */
+  restoreOptimizer?: boolean
+}
 export interface StopMessage { v: typeof PROTOCOL_VERSION; type: 'stop' }
 /** Pause between batches (answered by `paused` once the current batch is done); `stop` still works. */
 export interface PauseMessage { v: typeof PROTOCOL_VERSION; type: 'pause' }

@@ -209,8 +209,9 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     const loopReasons = toolboxLoopReasons(tb, header.task)
     // Optimizer slots in the checkpoint: TF.js's (model.fit / toolbox loop) keep the run off the
     // engine so they can be restored; the engine's own go back into the engine.
-    const engineSlots = !!resume && hasEngineOptimizerState(resume.checkpointDir)
-    const resumeWithSlots = !!resume && !engineSlots && (resumeState as CheckpointState | null)?.optimizerState === true
+    const restoreSlots = !!resume && resume.restoreOptimizer !== false
+    const engineSlots = restoreSlots && hasEngineOptimizerState(resume!.checkpointDir)
+    const resumeWithSlots = restoreSlots && !engineSlots && (resumeState as CheckpointState | null)?.optimizerState === true
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
     // The engine follows LR schedules itself; the other toolbox features need the toolbox loop.
@@ -227,7 +228,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     const engineId = fast ? choice.id : loopReasons.length > 0 ? 'toolbox-loop' : 'tfjs-fit'
     send({ v: PROTOCOL_VERSION, type: 'backend', backend: withEngine(backend, choice), paramCount })
 
-    if (resume) {
+    if (resume && restoreSlots) {
       optimizerProblem = await withCode('model', `optimizer state of ${resume.checkpointDir}`, async () => {
         if (fast) {
           const st = readEngineOptimizerState(resume.checkpointDir)
