@@ -23,7 +23,8 @@ export class EvalWorker {
   private idleTimer: NodeJS.Timeout | null = null
   private closed = false
 
-  constructor(private readonly launcher: TrainerLauncher, private readonly entry: string, private readonly idleMs = 60_000) {}
+  constructor(private readonly launcher: TrainerLauncher, private readonly entry: string, private readonly idleMs = 60_000,
+    private readonly requestTimeoutMs = 15 * 60_000) {}
 
   private ensure(): TrainerProcess {
     if (this.proc) return this.proc
@@ -62,7 +63,18 @@ export class EvalWorker {
     const id = this.nextId++
     const proc = this.ensure()
     return new Promise<EvalReply>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject })
+      // A job that never answers (a hung backend) must not hang the caller: fail it and start over.
+      const timer = setTimeout(() => {
+        if (!this.pending.delete(id)) return
+        reject(new StudioError('internal', `The evaluation process did not answer within ${this.requestTimeoutMs / 1000} s; it was restarted.`))
+        proc.kill()
+        if (this.proc === proc) this.proc = null
+      }, this.requestTimeoutMs)
+      timer.unref()
+      this.pending.set(id, {
+        resolve: (r) => { clearTimeout(timer); resolve(r) },
+        reject: (e) => { clearTimeout(timer); reject(e) }
+      })
       // The launcher's process type speaks the training protocol; the eval job reads its own messages.
       proc.send({ v: EVAL_PROTOCOL_VERSION, id, ...msg } as unknown as HostMessage)
     }).then((r) => {
