@@ -167,6 +167,8 @@ describe('distribution bands', () => {
     expect(o.series[2].stack).not.toBe(o.series[0].stack)
     // Weights straddle 0: the positive height must stack on a negative lower edge.
     expect(o.series[0].stackStrategy).toBe('all')
+    // A box zoom that filtered data would drop the stack's invisible lower series (and the band).
+    expect(o.toolbox.feature.dataZoom.filterMode).toBe('none')
     expect(o.series[1].stackStrategy).toBe('all')
     expect(o.series[8].data).toEqual([4, 5])
   })

@@ -18,7 +18,9 @@ export function evalToolbox(
   return {
     right: 6, top: 0, itemSize: 13,
     feature: {
-      ...(zoom ? { dataZoom: { title: { zoom: labels.zoom ?? '', back: labels.zoomBack ?? '' } }, restore: { title: labels.restore ?? '' } } : {}),
+      // filterMode 'none': box zoom only changes the axes' windows; 'filter' (the default) drops the
+      // first series of a stacked band chart whose values fall outside the y window.
+      ...(zoom ? { dataZoom: { filterMode: 'none', title: { zoom: labels.zoom ?? '', back: labels.zoomBack ?? '' } }, restore: { title: labels.restore ?? '' } } : {}),
       saveAsImage: { title: labels.save, name, pixelRatio: 2, backgroundColor: dark ? '#0d1117' : '#ffffff' }
     }
   }
