@@ -300,7 +300,6 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     let stopped = false
     let earlyStopped: DoneMessage['earlyStopped']
     let distEvery = 1
-    let lastCheckpointEpoch = 0
 
     for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
       // Short epochs (spirals, XOR) never reach the engine's in-epoch yield and the checkpoint write
@@ -405,8 +404,9 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
           wait = 0
           if (es.restoreBest) { tf.dispose(bestWeights ?? []); bestWeights = model.getWeights().map((t) => t.clone()) }
         } else if (v !== undefined) {
+          // Keras's rule: stop once `patience` epochs in a row did not improve (patience 0: the first one).
           wait++
-          if (wait > es.patience) stopNow = true
+          if (wait >= es.patience) stopNow = true
         }
       }
 
@@ -428,7 +428,6 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         const saved = await withCode('training', `checkpoint after epoch ${epoch}`, () =>
           saveCheckpoint(model, req.runDir, epoch, { optimizer: fast ? null : model.optimizer, engineOptimizer: fast ? fast.engine.exportOptimizerState() : null, state }))
         if (improved) bestDir = saved.path
-        lastCheckpointEpoch = epoch
         send({
           v: PROTOCOL_VERSION, type: 'checkpoint', epoch, step, path: saved.path, bytes: saved.bytes, metrics: epochMetrics,
           reasons, isBest: improved, bestMetric: bestBy.metric, bestMode: bestBy.mode, optimizerState: true
@@ -461,7 +460,6 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       }
       if (model.stopTraining || hooks.signal?.aborted) { stopped = epoch < config.epochs; break }
     }
-    void lastCheckpointEpoch
     metrics.flush()
     const status: DoneMessage['status'] = cb.diverged ? 'diverged' : stopped ? 'stopped' : 'completed'
     const done: DoneMessage = {

@@ -21,7 +21,7 @@ export const BackendNameSchema = z.enum(['tensorflow-gpu', 'tensorflow', 'wasm',
 export const BackendPreferenceSchema = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'])
 /** `diverged`: the loss became NaN or infinite; the run ended at that step (issue 4). */
 /** `paused`: the trainer process is alive and waits for runs:resume (issue 4). */
-export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'diverged'])
+export const RunStatusSchema = z.enum(['queued', 'running', 'paused', 'completed', 'stopped', 'failed', 'diverged', 'pruned'])
 
 /** What the user composes for issue 2: one of three templates with a few knobs. */
 export const ModelSpecSchema = z.object({
@@ -130,7 +130,7 @@ export const EarlyStoppingSchema = z.object({
   patience: z.number().int().min(0).max(10000).optional(),
   minDelta: z.number().min(0).optional(),
   mode: MetricModeSchema.optional(),
-  /** Put back the weights of the best epoch when stopping (and at the end). */
+  /** When early stopping ends the run, put back the weights of the best epoch (Keras's restore_best_weights). */
   restoreBest: z.boolean().optional()
 }).strict()
 

@@ -134,7 +134,7 @@ describe('training toolbox', () => {
     const done = r.of('done')[0]!
     expect(done.status).toBe('completed')
     expect(done.earlyStopped).toBeDefined()
-    expect(done.epochsDone).toBe(done.earlyStopped!.bestEpoch + 3)
+    expect(done.epochsDone).toBe(done.earlyStopped!.bestEpoch + 2)
     expect(r.of('notice').some((n) => n.code === 'early_stopping')).toBe(true)
   })
 
