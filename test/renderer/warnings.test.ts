@@ -59,3 +59,28 @@ describe('backend hint in English and Korean', () => {
     expect(backendHintText(info('cpu', 'x'), t)).toMatch(/^For much faster training, run “npm install @tensorflow\/tfjs-node”/)
   })
 })
+
+describe('inspect words in English and Korean', () => {
+  it('format labels and file roles: English equals what detect.ts writes, Korean is translated', async () => {
+    const { fileRoleText, formatLabelText } = await import('../../renderer/src/lib/inspectText')
+    const csv = (delimiter: string, hasHeader: boolean) => ({ delimiter, quote: '"', hasHeader, bom: false, lineEnding: 'lf' as const })
+    const cases: Array<[Parameters<typeof formatLabelText>[0], string]> = [
+      [{ format: 'csv', formatLabel: 'CSV (comma-separated, header row)', csv: csv(',', true), classNames: [] }, 'CSV (comma-separated, header row)'],
+      [{ format: 'csv', formatLabel: 'TSV (tab-separated, no header row)', csv: csv('\t', false), classNames: [] }, 'TSV (tab-separated, no header row)'],
+      [{ format: 'idx', formatLabel: 'IDX (MNIST-style)', csv: null, classNames: [] }, 'IDX (MNIST-style)'],
+      [{ format: 'cifar', formatLabel: 'CIFAR-100 binary batches', csv: null, classNames: [] }, 'CIFAR-100 binary batches'],
+      [{ format: 'images', formatLabel: 'Image folders (one sub-folder per class)', csv: null, classNames: [] }, 'Image folders (one sub-folder per class)'],
+      [{ format: 'npz', formatLabel: 'NumPy archive (.npz)', csv: null, classNames: [] }, 'NumPy archive (.npz)']
+    ]
+    g.locale.value = 'en'
+    for (const [ins, want] of cases) expect(formatLabelText(ins, t)).toBe(want)
+    const roles = ['table', 'train images', 'test labels', 'labels', 'train batch', 'batch', 'class names', 'class folder, 120 images', '[60000, 28, 28]']
+    for (const r of roles) expect(fileRoleText(r, t).toLowerCase()).toBe(r)
+    g.locale.value = 'ko'
+    expect(formatLabelText(cases[0]![0], t)).toBe('CSV (쉼표 구분, 머리글 행 있음)')
+    expect(fileRoleText('test labels', t)).toBe('테스트 레이블')
+    expect(fileRoleText('class folder, 120 images', t)).toBe('클래스 폴더, 이미지 120개')
+    expect(fileRoleText('[60000, 28, 28]', t)).toBe('[60000, 28, 28]')
+    g.locale.value = 'en'
+  })
+})

@@ -20,6 +20,24 @@ export default {
     gpu: 'For GPU training, run “npm install {gpuPkg}” on Linux x64 or Windows x64 with an NVIDIA GPU (driver 450 or newer), CUDA 11.2 and cuDNN 8.1.',
     node: 'For much faster training, run “npm install {nodePkg}” where it can download libtensorflow (internet access; Linux, macOS or Windows x64, or macOS arm64). With an NVIDIA GPU, “npm install {gpuPkg}” instead (Linux x64 or Windows x64, CUDA 11.2, cuDNN 8.1).'
   },
+  inspect: {
+    format: {
+      csv: '{kind} ({delimiter}-separated, {header})',
+      jsonl: 'JSON Lines',
+      idx: 'IDX (MNIST-style)',
+      cifar: 'CIFAR-{k} binary batches',
+      npy: 'NumPy arrays (.npy)',
+      npz: 'NumPy archive (.npz)',
+      images: 'Image folders (one sub-folder per class)'
+    },
+    delimiters: { comma: 'comma', tab: 'tab', semicolon: 'semicolon', pipe: 'pipe' },
+    header: 'header row',
+    noHeader: 'no header row',
+    roles: {
+      table: 'table', images: 'images', labels: 'labels', batch: 'batch', classNames: 'class names',
+      classFolder: 'class folder, {n} images', withSplit: '{split} {what}'
+    }
+  },
   datasetDelete: {
     running: 'Cannot delete “{name}” now: a training run on it is running. Stop the run first, then delete.',
     resplitting: 'Cannot delete “{name}” now: it is being resplit. Wait for the new version or cancel the job.'

@@ -20,6 +20,24 @@ export default {
     gpu: 'GPU로 학습하려면 NVIDIA GPU(드라이버 450 이상), CUDA 11.2, cuDNN 8.1이 있는 Linux x64 또는 Windows x64에서 “npm install {gpuPkg}”를 실행하세요.',
     node: '훨씬 빠르게 학습하려면 libtensorflow를 내려받을 수 있는 곳(인터넷 연결; Linux·macOS·Windows x64 또는 macOS arm64)에서 “npm install {nodePkg}”를 실행하세요. NVIDIA GPU가 있으면 대신 “npm install {gpuPkg}”(Linux x64 또는 Windows x64, CUDA 11.2, cuDNN 8.1).'
   },
+  inspect: {
+    format: {
+      csv: '{kind} ({delimiter} 구분, {header})',
+      jsonl: 'JSON Lines',
+      idx: 'IDX(MNIST 형식)',
+      cifar: 'CIFAR-{k} 바이너리 배치',
+      npy: 'NumPy 배열(.npy)',
+      npz: 'NumPy 아카이브(.npz)',
+      images: '이미지 폴더(클래스마다 하위 폴더 하나)'
+    },
+    delimiters: { comma: '쉼표', tab: '탭', semicolon: '세미콜론', pipe: '세로 막대' },
+    header: '머리글 행 있음',
+    noHeader: '머리글 행 없음',
+    roles: {
+      table: '표', images: '이미지', labels: '레이블', batch: '배치', classNames: '클래스 이름',
+      classFolder: '클래스 폴더, 이미지 {n}개', withSplit: '{split} {what}'
+    }
+  },
   datasetDelete: {
     running: '지금은 “{name}”을(를) 삭제할 수 없습니다. 이 데이터셋으로 학습 중인 실행이 있습니다. 실행을 먼저 중지한 뒤 삭제하세요.',
     resplitting: '지금은 “{name}”을(를) 삭제할 수 없습니다. 분할을 다시 하는 중입니다. 새 버전을 기다리거나 작업을 취소하세요.'
