@@ -752,6 +752,7 @@ export class HpoService {
     if (a.stopping === 'prune') {
       live.active.delete(ref.number)
       live.study.tell(ref.number, 'pruned')
+      if (this.repo.markRunPruned(run.id)) this.core.hub.emit('runs:didChange', this.core.summary(run.id))
     } else if (a.stopping === 'pause') {
       this.failTrial(ref.studyId, live, a, 'Stopped by pausing the study; its configuration was queued again.', true, true)
       return

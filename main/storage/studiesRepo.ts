@@ -172,6 +172,14 @@ export class StudiesRepo implements StudyStorage {
     })()
   }
 
+  /**
+   * Marks a trial's run `pruned` once its trainer stopped (status `stopped`); other statuses are
+   * left alone. Returns whether it changed.
+   */
+  markRunPruned(runId: string): boolean {
+    return this.db.prepare(`UPDATE runs SET status = 'pruned' WHERE id = ? AND status = 'stopped'`).run(runId).changes > 0
+  }
+
   /** The study and trial a run evaluates, if any. */
   trialOfRun(runId: string): { studyId: string; number: number } | undefined {
     const r = this.db.prepare('SELECT study_id, number FROM trials WHERE run_id = ?').get(runId) as { study_id: string; number: number } | undefined

@@ -127,7 +127,7 @@ describe('HPO studies through trainer processes', () => {
     expect(pruned.intermediate.length).toBeLessThan(60)
     expect(pruned.value).toBe(pruned.intermediate[pruned.intermediate.length - 1]![1])
     const run = core.runs.get(pruned.runId!)!
-    expect(run.status).toBe('stopped')
+    expect(run.status).toBe('pruned')
     expect(run.epochsDone).toBeLessThan(60)
     console.info(`pruned trial: stopped after ${run.epochsDone} of 60 epochs (pruned at step ${pruned.intermediate.length - 1})`)
     expect(end.counts.pruned).toBe(1)

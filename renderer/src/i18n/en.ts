@@ -11,7 +11,7 @@ export default {
     loading: 'Loading…', retry: 'Retry', cancel: 'Cancel', close: 'Close', dismiss: 'Dismiss',
     none: '—', yes: 'Yes', no: 'No', refresh: 'Refresh', back: 'Back'
   },
-  status: { queued: 'Queued', running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', paused: 'Paused', diverged: 'Diverged' },
+  status: { queued: 'Queued', running: 'Running', completed: 'Completed', stopped: 'Stopped', failed: 'Failed', paused: 'Paused', diverged: 'Diverged', pruned: 'Pruned' },
   connection: {
     connecting: 'Connecting to the studio server…',
     lost: 'Disconnected from the studio server. Reconnecting in {seconds} s…',

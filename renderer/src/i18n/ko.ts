@@ -13,7 +13,7 @@ const ko: typeof en = {
     loading: '불러오는 중…', retry: '다시 시도', cancel: '취소', close: '닫기', dismiss: '닫기',
     none: '—', yes: '예', no: '아니요', refresh: '새로 고침', back: '뒤로'
   },
-  status: { queued: '대기 중', running: '실행 중', completed: '완료', stopped: '중지됨', failed: '실패', paused: '일시 정지됨', diverged: '발산' },
+  status: { queued: '대기 중', running: '실행 중', completed: '완료', stopped: '중지됨', failed: '실패', paused: '일시 정지됨', diverged: '발산', pruned: '가지치기됨' },
   connection: {
     connecting: '스튜디오 서버에 연결하는 중…',
     lost: '스튜디오 서버와 연결이 끊겼습니다. {seconds}초 후 다시 연결합니다…',

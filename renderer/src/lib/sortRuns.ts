@@ -5,7 +5,7 @@ import { runDurationMs } from './format'
 export type RunSortKey =
   | 'status' | 'name' | 'dataset' | 'model' | 'backend' | 'duration' | 'epochs' | 'bestAcc' | 'bestLoss' | 'started'
 
-const STATUS_ORDER: Record<RunSummary['status'], number> = { running: 0, paused: 1, queued: 1, failed: 2, diverged: 3, stopped: 4, completed: 5 }
+const STATUS_ORDER: Record<RunSummary['status'], number> = { running: 0, paused: 1, queued: 1, failed: 2, diverged: 3, stopped: 4, pruned: 4, completed: 5 }
 
 function value(r: RunSummary, key: RunSortKey, now: number): number | string | null {
   switch (key) {
