@@ -279,6 +279,30 @@ describe('training toolbox', () => {
     model.dispose()
   }, 120_000)
 
+  it('trains the LSTM template on sequences, on model.fit and on the toolbox loop', async () => {
+    // 96 + 32 sequences of 8 steps × 2 features; class = whether the first feature rises overall.
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'studio-seq-')), 'seq')
+    const make = (n: number, seed: number): { x: Float32Array; y: Int32Array } => {
+      let st = seed
+      const r = (): number => { st = (st * 1103515245 + 12345) % 2147483648; return st / 2147483648 - 0.5 }
+      const x = new Float32Array(n * 16)
+      const y = new Int32Array(n)
+      for (let i = 0; i < n; i++) {
+        const up = i % 2
+        for (let t = 0; t < 8; t++) { x[i * 16 + t * 2] = (up ? t : -t) / 8 + 0.2 * r(); x[i * 16 + t * 2 + 1] = r() }
+        y[i] = up
+      }
+      return { x, y }
+    }
+    writeCache(dir, { name: 'seq', task: 'classification', inputShape: [8, 2], classNames: ['down', 'up'], xDtype: 'float32', xScale: 1, splits: { train: make(96, 1), val: make(32, 2) } })
+    const graph = templateGraph('lstm', { inputShape: [8, 2], task: 'classification', numClasses: 2 })
+    for (const extra of [{}, { gradClip: { norm: 1 } }]) {
+      const r = await train({ datasetId: 'seq', model: { kind: 'graph', graph }, optimizer: 'adam', learningRate: 0.01, batchSize: 16, epochs: 8, seed: 1, backend: 'cpu', ...extra }, dir)
+      expect(r.of('done')[0]!.status).toBe('completed')
+      expect(r.last(METRIC.valAcc)).toBeGreaterThanOrEqual(0.9)
+    }
+  }, 120_000)
+
   it('says in a notice when the optimizer state cannot be restored', async () => {
     const s = sample('iris')
     const dir = runDir()
