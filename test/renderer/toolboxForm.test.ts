@@ -4,7 +4,7 @@ import { templateGraph } from '../../preload/contract/model'
 import { formFromDataset, validateRunForm } from '../../renderer/src/lib/runForm'
 import { datasetInfo, setParam } from '../../renderer/src/lib/graphEdit'
 import {
-  defaultToolboxForm, lossesFor, lrCurve, metricsFor, monitorsFor, optionalNumber, previewSchedule, taskFacts,
+  defaultToolboxForm, fillScheduleDefaults, lossesFor, lrCurve, metricsFor, monitorsFor, optionalNumber, previewSchedule, taskFacts,
   totalSteps, validateToolbox, withToolbox, type ToolboxForm
 } from '../../renderer/src/lib/toolboxForm'
 
@@ -101,6 +101,16 @@ describe('toolbox form', () => {
     const ex = lrCurve(previewSchedule(form({ schedule: 'exponential', decaySteps: '10', decayRate: '0.5', staircase: true }), 30)!, 1, 30, 31)
     expect(ex.lr.slice(8, 12)).toEqual([1, 1, 0.5, 0.5])
     expect(previewSchedule(form({ schedule: 'step', stepSize: 'x' }), 100)).toBeNull()
+  })
+
+  it('fills a picked schedule with working numbers, keeping what was typed', () => {
+    const f = form({ schedule: 'step' })
+    fillScheduleDefaults(f, 16, 10)
+    expect([f.stepSize, f.gamma]).toEqual(['40', '0.5'])
+    const g = form({ schedule: 'exponential', decayRate: '0.99' })
+    fillScheduleDefaults(g, 16, 10)
+    expect([g.decaySteps, g.decayRate]).toEqual(['16', '0.99'])
+    expect(validateToolbox(g, 'adam', taskFacts(digits)).patch.lrSchedule).toEqual({ kind: 'exponential', decaySteps: 16, decayRate: 0.99 })
   })
 })
 

@@ -354,3 +354,19 @@ export function withToolbox(base: RunConfigInput, patch: Partial<ToolboxPatch>):
   for (const [k, v] of Object.entries(patch)) if (v !== undefined) (out as unknown as Record<string, unknown>)[k] = v
   return out
 }
+
+/**
+ * Starting values for a schedule's required numbers, so picking one gives a working curve at once:
+ * step decay halves the rate three times over the run, exponential decay multiplies it by 0.9 per
+ * epoch. Only empty fields are filled (what the person typed stays).
+ */
+export function fillScheduleDefaults(f: ToolboxForm, stepsPerEpoch: number, epochs: number): void {
+  const per = Math.max(1, stepsPerEpoch)
+  if (f.schedule === 'step') {
+    if (f.stepSize.trim() === '') f.stepSize = String(Math.max(1, Math.ceil((per * Math.max(1, epochs)) / 4)))
+    if (f.gamma.trim() === '') f.gamma = '0.5'
+  } else if (f.schedule === 'exponential') {
+    if (f.decaySteps.trim() === '') f.decaySteps = String(per)
+    if (f.decayRate.trim() === '') f.decayRate = '0.9'
+  }
+}
