@@ -68,17 +68,16 @@ describe('run view and evaluation', () => {
     const parentId = /#\/runs\/([^?]+)/.exec(parentUrl)![1]!
 
     // ── pause and resume ──
+    // Paused after epoch 1 of 12: it cannot have finished in between.
     await page.getByTestId('pause-run').click()
-    await waitStatus(['paused', 'completed'])
-    if (await status(page) === 'paused') {
-      await page.getByTestId('run-paused').waitFor()
-      const epochs = await page.locator('.stat .v').first().textContent()
-      await page.waitForTimeout(1500)
-      expect(await page.locator('.stat .v').first().textContent()).toBe(epochs)
-      await page.screenshot({ path: path.join(shots, 'run-paused.png') })
-      await page.keyboard.press('p')
-      await waitStatus(['running', 'completed'])
-    }
+    await waitStatus(['paused'])
+    await page.getByTestId('run-paused').waitFor()
+    const epochs = await page.locator('.stat .v').first().textContent()
+    await page.waitForTimeout(1500)
+    expect(await page.locator('.stat .v').first().textContent()).toBe(epochs)
+    await page.screenshot({ path: path.join(shots, 'run-paused.png') })
+    await page.keyboard.press('p')
+    await waitStatus(['running', 'completed'])
     await waitStatus(['completed'], 180_000)
     await expect.poll(async () => page.getByTestId('run-params').textContent()).toMatch(/\d/)
     expect(Number(await page.getByTestId('chart-loss').getAttribute('data-points'))).toBeGreaterThan(0)
