@@ -140,6 +140,9 @@ export default {
   study: {
     start: 'Start',
     pause: 'Pause',
+    pauseHelp: 'No new trials; running trials finish first.',
+    pauseNow: 'Pause now',
+    pauseNowHelp: 'Stops running trials at once and queues their configurations again.',
     resume: 'Resume',
     stop: 'Stop',
     stopConfirm: 'Stop the study? Running trials are stopped and recorded as failed.',

@@ -140,6 +140,9 @@ export default {
   study: {
     start: '시작',
     pause: '일시 중지',
+    pauseHelp: '새 시도를 시작하지 않으며, 실행 중인 시도는 끝까지 진행합니다.',
+    pauseNow: '지금 일시 중지',
+    pauseNowHelp: '실행 중인 시도를 바로 멈추고 그 설정을 다시 대기열에 넣습니다.',
     resume: '재개',
     stop: '중지',
     stopConfirm: '스터디를 중지할까요? 실행 중인 시도는 멈추고 실패로 기록됩니다.',

@@ -68,12 +68,15 @@ export const useStudies = defineStore('studies', () => {
   }
 
   type Control = 'hpo:start' | 'hpo:pause' | 'hpo:resume' | 'hpo:stop'
-  /** Runs one control channel; the new summary, or null after showing the error. */
-  async function control(channel: Control, studyId: string): Promise<HpoStudySummary | null> {
+  /**
+   * Runs one control channel; the new summary, or null after showing the error. `pauseMode`
+   * (hpo:pause only): `finish` lets running trials end, `stop` stops and re-queues them.
+   */
+  async function control(channel: Control, studyId: string, pauseMode?: 'finish' | 'stop'): Promise<HpoStudySummary | null> {
     if (busy.value.has(studyId)) return null
     busy.value = new Set([...busy.value, studyId])
     try {
-      const s = await api.call(channel, { studyId })
+      const s = channel === 'hpo:pause' ? await api.call(channel, { studyId, mode: pauseMode ?? 'finish' }) : await api.call(channel, { studyId })
       upsert(s)
       return s
     } catch (err) {
