@@ -102,7 +102,9 @@ describe('composer', () => {
     await page.screenshot({ path: path.join(shots, 'composer-error.png') })
     await typeParam('units', '10')
     await expect.poll(() => page.getByTestId('layer-error-dense_1').textContent()).toMatch(/softmax/)
-    await page.getByTestId('param-activation').selectOption('softmax')
+    // The one-click repair next to the problem.
+    await page.getByTestId('fix-dense_1').click()
+    await expect.poll(() => page.getByTestId('param-activation').inputValue()).toBe('softmax')
     await expect.poll(() => invalid('dense_1')).toBe('false')
     await expect.poll(() => page.getByTestId('composer-summary').getAttribute('data-valid')).toBe('true')
     // conv 3·3·1·8+8 = 80; dense 13·13·8·10+10 = 13,530.

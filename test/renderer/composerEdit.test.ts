@@ -3,7 +3,7 @@ import { analyzeGraph, LAYER_KINDS, templateGraph, type GraphSpec } from '../../
 import { History } from '../../renderer/src/lib/history'
 import {
   baseName, candidateInputs, datasetInfo, effectiveParam, emptyGraph, insertLayer, moveLayer, newNodeId,
-  removeLayer, renameLayer, renameProblem, setInputs, setOutput, setParam
+  quickFix, removeLayer, renameLayer, renameProblem, setInputs, setOutput, setParam
 } from '../../renderer/src/lib/graphEdit'
 import { LAYER_FIELDS, PALETTE_GROUPS, formatField, parseField } from '../../renderer/src/lib/layerFields'
 
@@ -189,6 +189,32 @@ describe('graph edits', () => {
       s = moveLayer(s, last, n - 2)
       expect(analyzeGraph(s, digits).errors, id).toEqual([])
     }
+  })
+})
+
+describe('quick fixes', () => {
+  const fixAll = (s: GraphSpec, data = digits): GraphSpec => {
+    for (let i = 0; i < 5; i++) {
+      const e = analyzeGraph(s, data).errors[0]
+      const f = e?.nodeId ? quickFix(s, e.nodeId, e.code, data) : null
+      if (!f) return s
+      s = f.apply(s)
+    }
+    return s
+  }
+  it('repairs a wrong output size and activation, a missing Flatten and a stale Input shape', () => {
+    const bad = setParam(setParam(removeLayer(cnnFromScratch(), 'flatten_1'), 'dense_1', 'units', 7), 'dense_1', 'activation', 'relu')
+    const withShape = setParam(bad, 'input', 'shape', [32, 32, 3])
+    const e = analyzeGraph(withShape, digits).errors[0]!
+    expect(quickFix(withShape, e.nodeId!, e.code, digits)).toMatchObject({ key: 'useDatasetShape', params: { shape: '28×28×1' } })
+    const fixed = fixAll(withShape)
+    expect(analyzeGraph(fixed, digits).errors).toEqual([])
+    expect(fixed.nodes.map((n) => n.kind)).toEqual(['Input', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense'])
+    const housing = datasetInfo({ inputShape: [8], task: 'regression', numClasses: 0 })
+    const reg = setParam(setParam(setParam(insertLayer(insertLayer(emptyGraph(), 0, 'Input').spec, 1, 'Dense').spec, 'dense_1', 'units', 3), 'dense_1', 'activation', 'softmax'), 'input', 'shape', [8])
+    expect(analyzeGraph(fixAll(reg, housing), housing).errors).toEqual([])
+    expect(quickFix(reg, 'dense_1', 'cycle', housing)).toBeNull()
+    expect(quickFix(reg, 'dense_1', 'output-size', undefined)).toBeNull()
   })
 })
 

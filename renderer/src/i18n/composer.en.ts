@@ -34,6 +34,7 @@ export default {
   emptyStack: 'No layers yet. Add an Input from the palette (or drag one here), or open a template.',
   inputsFrom: 'Fed from',
   feedsSelected: 'Feeds the selected layer',
+  fixes: { useDatasetShape: 'Use the dataset’s shape ({shape})', setUnits: 'Set units to {units}', setActivation: 'Use {activation}', addFlatten: 'Add a Flatten before it' },
   output: 'output',
   removeLayer: 'Remove {id}',
   issues: {

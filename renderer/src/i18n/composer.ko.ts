@@ -36,6 +36,7 @@ const ko: typeof en = {
   emptyStack: '아직 레이어가 없습니다. 팔레트에서 Input을 추가(또는 여기로 끌어다 놓기)하거나 템플릿을 여세요.',
   inputsFrom: '입력 출처',
   feedsSelected: '선택한 레이어로 들어감',
+  fixes: { useDatasetShape: '데이터셋 모양 사용({shape})', setUnits: 'units를 {units}(으)로', setActivation: '{activation} 사용', addFlatten: '앞에 Flatten 추가' },
   output: '출력',
   removeLayer: '{id} 삭제',
   issues: {

@@ -214,3 +214,44 @@ export function renameLayer(spec: GraphSpec, id: string, next: string): GraphSpe
 export function clampIndex(i: number, length: number): number {
   return length === 0 ? -1 : Math.max(0, Math.min(i, length - 1))
 }
+
+/** A one-click repair the composer offers next to a problem. */
+export interface QuickFix {
+  /** i18n key under `composer.fixes` and its params. */
+  key: string
+  params: Record<string, string | number>
+  apply: (spec: GraphSpec) => GraphSpec
+}
+
+/**
+ * The repair for a problem at node `id` when there is an obvious one: the Input takes the dataset's
+ * shape, the output gets as many units as classes (or targets) and the activation the task needs,
+ * a Flatten goes before an output that is not a vector.
+ */
+export function quickFix(spec: GraphSpec, id: string, code: string, data: GraphDatasetInfo | undefined): QuickFix | null {
+  const node = spec.nodes.find((n) => n.id === id)
+  if (!node || !data) return null
+  const classification = data.task === 'classification'
+  switch (code) {
+    case 'input-shape':
+      return node.kind === 'Input' ? { key: 'useDatasetShape', params: { shape: data.inputShape.join('×') }, apply: (s) => setParam(s, id, 'shape', undefined) } : null
+    case 'output-size': {
+      if (node.kind !== 'Dense') return null
+      const units = classification ? data.numClasses : data.numTargets ?? 1
+      return { key: 'setUnits', params: { units }, apply: (s) => setParam(s, id, 'units', units) }
+    }
+    case 'output-activation': {
+      if (node.kind !== 'Dense' && node.kind !== 'Activation') return null
+      const activation = classification ? 'softmax' : 'linear'
+      return { key: 'setActivation', params: { activation }, apply: (s) => setParam(s, id, 'activation', activation) }
+    }
+    case 'output-rank':
+    case 'rank': {
+      if (node.kind !== 'Dense' || (code === 'rank' && !spec.outputs.includes(id))) return null
+      const at = spec.nodes.findIndex((n) => n.id === id)
+      return { key: 'addFlatten', params: {}, apply: (s) => insertLayer(s, at, 'Flatten').spec }
+    }
+    default:
+      return null
+  }
+}
