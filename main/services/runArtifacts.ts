@@ -4,9 +4,9 @@
  * and turning a dropped image or a pasted row into the features the model takes. Plain Node; the
  * SQL stays in the repos, the callers (StudioCore) tie the two together.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs'
 import path from 'node:path'
-import type { CheckpointInfo, CheckpointPolicy, Distributions, DistributionPoint, FilterImage, PredictInput } from '../../preload/contract/types'
+import type { CheckpointInfo, CheckpointPolicy, Distributions, DistributionPoint, FilterImage, PredictInput, RunNotice } from '../../preload/contract/types'
 import type { FeatureLayout } from '../datasets/datasetMeta'
 import { decodeImageAsync, resizeInto, type Rgba } from '../datasets/images'
 import type { CacheHeader } from '../datasets/cache'
@@ -232,5 +232,24 @@ export async function encodePredictInput(input: PredictInput, info: InputInfo): 
   }
   const out = new Float32Array(size)
   layout.forEach((l, i) => encodeCell(l, row[i]!, out, i))
+  return out
+}
+
+const NOTICES_FILE = 'notices.jsonl'
+
+/** Appends one trainer notice to `<runDir>/notices.jsonl` (one JSON object per line). */
+export function appendNotice(runDir: string, notice: RunNotice): void {
+  appendFileSync(path.join(runDir, NOTICES_FILE), `${JSON.stringify(notice)}\n`)
+}
+
+/** A run's notices, oldest first; lines that do not parse (a torn last write) are skipped. */
+export function readNotices(runDir: string): RunNotice[] {
+  const f = path.join(runDir, NOTICES_FILE)
+  if (!existsSync(f)) return []
+  const out: RunNotice[] = []
+  for (const line of readFileSync(f, 'utf8').split('\n')) {
+    if (!line.trim()) continue
+    try { out.push(JSON.parse(line) as RunNotice) } catch { /* skipped */ }
+  }
   return out
 }

@@ -32,7 +32,7 @@ import { HpoService } from './hpoService'
 import { ModelsService } from './modelsService'
 import { RunLifecycle } from './runLifecycle'
 import { EvalWorker } from './evalWorker'
-import { bestByFromPolicy, checkpointsToDelete, removeCheckpointDir } from './runArtifacts'
+import { appendNotice, bestByFromPolicy, checkpointsToDelete, readNotices, removeCheckpointDir } from './runArtifacts'
 import { StudioError } from './errors'
 import { EventHub } from './events'
 
@@ -317,6 +317,11 @@ export class StudioCore {
               : null
             if (this.runs.finish(id, m.status, Date.now(), error, d?.step ?? null)) this.emitChange(id)
           },
+          onNotice: (m) => {
+            const notice = { code: m.code, message: m.message, at: Date.now() }
+            try { appendNotice(runDir, notice) } catch (e) { log.warn(`run ${id}: could not store a notice`, e) }
+            this.hub.emit('runs:didNotice', { runId: id, notice })
+          },
           onError: (m) => {
             state.lastError = m.message
             log.warn(`run ${id}: trainer error ${m.code}: ${m.message}`)
@@ -427,7 +432,7 @@ export class StudioCore {
     if (!r) throw new StudioError('not_found', `No run with id ${runId}.`)
     return {
       summary: toRunSummary(r), config: r.config, backendInfo: r.backendInfo,
-      checkpoints: this.checkpoints.list(runId), paramCount: r.paramCount
+      checkpoints: this.checkpoints.list(runId), paramCount: r.paramCount, notices: readNotices(r.runDir)
     }
   }
 

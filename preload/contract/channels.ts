@@ -9,7 +9,7 @@ import type {
   DeleteResult, ImportEnd, ImportJob, ImportOptions, ImportProgress, InspectResult, MetricBatch,
   MetricSeries, ModelTemplateInfo, RunConfig, RunDetail, RunSummary, SplitName, SplitPercents,
   CheckpointExport, Distributions, EvalSplit, Evaluation, ModelDeleteResult, ModelDetail, ModelExport,
-  ModelImportResult, ModelSaveResult, ModelSummary, PredictInput, Prediction
+  ModelImportResult, ModelSaveResult, ModelSummary, PredictInput, Prediction, RunNotice
 } from './types'
 import type {
   HpoAnalysis, HpoHint, HpoParams, HpoPauseMode, HpoSamplerConfig, HpoStudyDetail, HpoStudyInput, HpoStudySummary,
@@ -162,6 +162,8 @@ export interface Events {
   'runs:didChange': RunSummary
   'runs:didMetrics': { runId: string; batch: MetricBatch }
   'runs:didCheckpoint': CheckpointInfo
+  /** The trainer said something that does not stop the run (also listed in runs:get's `notices`). */
+  'runs:didNotice': { runId: string; notice: RunNotice }
   /** An import or resplit job moved on (at most ~5 per second per job). */
   'datasets:didImportProgress': ImportProgress
   /** An import or resplit job ended: a dataset id, or a typed error. */
@@ -195,7 +197,7 @@ export const REQUEST_CHANNELS = [
 ] as const satisfies readonly RequestChannel[]
 
 export const EVENT_CHANNELS = [
-  'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint',
+  'runs:didChange', 'runs:didMetrics', 'runs:didCheckpoint', 'runs:didNotice',
   'datasets:didImportProgress', 'datasets:didImportEnd', 'datasets:didChange', 'models:didChange',
   'hpo:didChange', 'hpo:didTrial'
 ] as const satisfies readonly EventChannel[]

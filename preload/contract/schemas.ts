@@ -272,12 +272,25 @@ export const CheckpointInfoSchema = z.object({
   deleted: z.boolean().optional()
 })
 
+/**
+ * Something the trainer said that did not stop the run (issue 4): which engine runs and why,
+ * optimizer state a resume could not restore, early stopping, restored best weights.
+ */
+export const RunNoticeSchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  /** Date.now() when main received it. */
+  at: z.number()
+})
+
 export const RunDetailSchema = z.object({
   summary: RunSummarySchema,
   config: RunConfigSchema,
   backendInfo: BackendInfoSchema.nullable(),
   checkpoints: z.array(CheckpointInfoSchema),
-  paramCount: z.number().int().nullable()
+  paramCount: z.number().int().nullable(),
+  /** The trainer's notices for this run, oldest first (issue 4). */
+  notices: z.array(RunNoticeSchema).optional()
 })
 
 /**

@@ -143,6 +143,7 @@ export type Prediction = z.infer<typeof S.PredictionSchema>
 export type DistributionPoint = z.infer<typeof S.DistributionPointSchema>
 export type FilterImage = z.infer<typeof S.FilterImageSchema>
 export type Distributions = z.infer<typeof S.DistributionsSchema>
+export type RunNotice = z.infer<typeof S.RunNoticeSchema>
 
 /** Most example indices runs:evaluate lists per confusion-matrix cell. */
 export const EVAL_EXAMPLES_PER_CELL = 200

@@ -161,6 +161,16 @@ describe('issue 4 lifecycle through real processes', () => {
     expect(fd.checkpoints.map((c) => c.epoch)).toEqual([from.epoch + 1, from.epoch + 2, from.epoch + 3])
     const series = core.metrics.series(fork.id, ['batch/loss'])
     expect(series['batch/loss']!.step[0]).toBe(from.step + 1)
+    // the trainer's notices (here: early stopping on a metric this run does not log) reach listeners and runs:get
+    const notices: string[] = []
+    const off = core.hub.subscribe((ev, p) => { if (ev === 'runs:didNotice') notices.push((p as { notice: { code: string } }).notice.code) })
+    const sched = ok<RunSummary>(await dispatch('runs:fork', { checkpointId: from.id, overrides: { epochs: from.epoch + 1, earlyStopping: { monitor: 'val_r2' } } }))
+    await core.waitForEnd(sched.id, 120_000)
+    off()
+    const sd = await detail(sched.id)
+    expect(notices).toContain('early_stopping')
+    expect(sd.notices!.map((n) => n.code)).toEqual(notices)
+    expect(sd.notices!.find((n) => n.code === 'early_stopping')!.message).toMatch(/val_r2/)
     const bad = await dispatch('runs:fork', { checkpointId: from.id, overrides: { datasetId: 'iris' } })
     expect(!bad.ok && bad.error.message).toMatch(/overrides\.datasetId/)
     const few = await dispatch('runs:fork', { checkpointId: from.id, overrides: { epochs: 1 } })
@@ -195,6 +205,9 @@ describe('issue 4 lifecycle through real processes', () => {
     expect(cps2.map((c) => c.epoch)).toEqual([1, 2, 3, 4, 5, 6])
     expect(cps2.slice(0, 3).map((c) => c.id)).toEqual(cps.slice(0, 3).map((c) => c.id))
     console.info(`resumeFrom epoch 3 of 6: final loss ${after['epoch/loss']!.value.at(-1)} vs uninterrupted ${finalLoss}`)
+    const notices = (await detail(run.id)).notices ?? []
+    console.info(`notices of the resumed run: ${notices.map((n) => `${n.code}: ${n.message}`).join(' | ') || 'none'}`)
+    expect(notices.some((n) => n.code === 'optimizer_state')).toBe(false)
     const last = cps2.at(-1)!
     const done = await dispatch('runs:resumeFrom', { runId: run.id, checkpointId: last.id })
     expect(!done.ok && done.error.message).toMatch(/nothing is left to train/)

@@ -1,11 +1,11 @@
 /** Retention, export destinations, prediction inputs, distributions files and the evaluation numbers. */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { PNG } from 'pngjs'
 import { describe, expect, it } from 'vitest'
 import type { CheckpointInfo } from '../../../preload/contract/types'
 import {
-  bestByFromPolicy, checkExportDest, checkpointsToDelete, encodePredictInput, exportCheckpointDir, readDistributions
+  appendNotice, bestByFromPolicy, checkExportDest, checkpointsToDelete, encodePredictInput, exportCheckpointDir, readDistributions, readNotices
 } from '../../../main/services/runArtifacts'
 import { evaluateOutputs, toProbabilities } from '../../../main/trainer/evaluation/evaluate'
 import type { FeatureLayout } from '../../../main/datasets/datasetMeta'
@@ -109,6 +109,19 @@ describe('distributions files', () => {
       expect(d.points.map((p) => [p.epoch, p.step, p.histogram.edges, p.histogram.counts])).toEqual([[1, 9, [0, 1], [4]], [2, 19, [0, 1], [4]]])
       expect(d.filters.map((f) => [f.epoch, f.layer])).toEqual([[1, 'c']])
       expect(readDistributions('r', path.join(t.dir, 'none'))).toEqual({ runId: 'r', tensors: [], points: [], filters: [] })
+    } finally { t.cleanup() }
+  })
+})
+
+describe('run notices', () => {
+  it('are appended one per line and read back oldest first; a torn last line is skipped', () => {
+    const t = tempDir()
+    try {
+      expect(readNotices(t.dir)).toEqual([])
+      appendNotice(t.dir, { code: 'engine', message: 'studio engine', at: 1 })
+      appendNotice(t.dir, { code: 'optimizer_state', message: 'not restored', at: 2 })
+      writeFileSync(path.join(t.dir, 'notices.jsonl'), `${readFileSync(path.join(t.dir, 'notices.jsonl'), 'utf8')}{"code":`)
+      expect(readNotices(t.dir).map((n) => n.code)).toEqual(['engine', 'optimizer_state'])
     } finally { t.cleanup() }
   })
 })
