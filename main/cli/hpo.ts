@@ -75,12 +75,12 @@ async function follow(core: StudioCore, studyId: string, json: boolean): Promise
   const s0 = core.hpo.summary(studyId)
   const total = s0.budget.trials ?? 0
   const bar = tty ? new cliProgress.SingleBar({
-    format: ' {bar} {value}/{total} trials | running {running} | pruned {pruned} | failed {failed} | best {best} | ETA {eta}',
+    format: ' {bar} {value}/{total} trials | running {running} | pruned {pruned} | failed {failed} | best {best} | ETA {etaText}',
     barCompleteChar: '█', barIncompleteChar: '░', hideCursor: true
   }) : null
   const fields = (s: HpoStudySummary) => ({
     running: s.counts.running, pruned: s.counts.pruned, failed: s.counts.failed,
-    best: s.best ? `${fmt(s.best.value)} (#${s.best.number})` : '—', eta: fmtMs(s.eta?.msRemaining)
+    best: s.best ? `${fmt(s.best.value)} (#${s.best.number})` : '—', etaText: fmtMs(s.eta?.msRemaining)
   })
   const done = (s: HpoStudySummary) => s.counts.complete + s.counts.pruned + s.counts.failed
   bar?.start(Math.max(total, 1), done(s0), fields(s0))
@@ -116,8 +116,15 @@ async function follow(core: StudioCore, studyId: string, json: boolean): Promise
     }
   }
   process.on('SIGINT', onSigint)
-  // Keeps the process alive between trials (the coordinator's own timer does not).
-  const keepAlive = setInterval(() => undefined, 60_000)
+  // Refreshes the bar's ETA and elapsed time between trial events; also keeps the process alive
+  // between trials (the coordinator's own timer does not).
+  const keepAlive = setInterval(() => {
+    if (!bar) return
+    try {
+      const s = core.hpo.summary(studyId)
+      bar.update(done(s), fields(s))
+    } catch { /* closing */ }
+  }, 1000)
   let end: HpoStudySummary
   try {
     end = await core.hpo.waitFor(studyId, ['completed', 'stopped', 'paused'], Infinity)
