@@ -95,6 +95,23 @@ describe('issue 4 lifecycle through real processes', () => {
     await core.waitForEnd(again.id, 60_000)
   })
 
+  it('retention never deletes the best checkpoint, even when it is older than the last K', async () => {
+    // bestMode 'max' on val_loss makes the worst epoch (an early one) the "best": deterministic and old.
+    const run = core.startRun({
+      ...base, datasetId: 'xor', learningRate: 0.05, epochs: 8, model: { template: 'mlp', hidden: [8], activation: 'tanh' },
+      checkpointPolicy: { keepLast: 2, bestMetric: 'val_loss', bestMode: 'max' }
+    } as RunConfig)
+    const end = await core.waitForEnd(run.id, 60_000)
+    expect(end.error).toBeNull()
+    const d = await detail(run.id)
+    const worst = d.checkpoints.reduce((a, c) => (c.metrics['epoch/val_loss']! > a.metrics['epoch/val_loss']! ? c : a))
+    const best = d.checkpoints.find((c) => c.isBest)!
+    expect(best.id).toBe(worst.id)
+    expect(best.epoch).toBeLessThan(7)
+    expect(d.checkpoints.filter((c) => !c.deleted).map((c) => c.epoch)).toEqual([best.epoch, 7, 8])
+    expect(existsSync(path.join(best.path, 'model.json'))).toBe(true)
+  })
+
   it('exports a checkpoint that tf.loadLayersModel(file://…) loads and that predicts like the checkpoint and runs:predict', async () => {
     const d = await detail(xorRun.id)
     const best = d.checkpoints.find((c) => c.isBest)!
