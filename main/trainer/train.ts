@@ -214,13 +214,17 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     const resumeWithSlots = restoreSlots && !engineSlots && (resumeState as CheckpointState | null)?.optimizerState === true
     installEngineKernelsFor(backend.name, config.threads)
     const batchSize = Math.min(config.batchSize, train.count)
-    // The engine follows LR schedules itself; the other toolbox features need the toolbox loop.
+    // The engine does LR schedules, L1/L2 and clipping itself; the other toolbox features need the toolbox loop.
     const engineOk = engineBlockers(tb, header.task).length === 0 && !resumeWithSlots
     const tried = engineOk
       ? await withCode('dataset', `dataset ${req.datasetDir}`, () =>
         prepareEngineRun(model, train, val, { batchSize, seed: config.seed, backend: backend.name, threads: config.threads }))
       : null
     const fast = tried?.run ?? null
+    // L1/L2 and clipping on the engine: applied to its gradients between backward pass and step.
+    fast?.engine.setGradientOptions({
+      l1: tb.regularization.l1, l2: tb.regularization.l2, clipValue: tb.gradClip?.value ?? 0, clipNorm: tb.gradClip?.norm ?? 0
+    })
     const choice = fast ? tried!.choice
       : loopReasons.length > 0
         ? { engine: null, id: 'toolbox-loop', description: `TF.js custom training loop (tf.variableGrads), for ${loopReasons.join(', ')}${tried ? `; ${tried.choice.description.replace(/^TF\.js model\.fit \((.*)\)$/, '$1')}` : ''}` }

@@ -150,6 +150,7 @@ export class FastEngine {
   private readonly firstTrainable: number
   private readonly model: tf.LayersModel
   private readonly random: () => number
+  private gradOpts: GradientOptions | null = null
   private accBeta1 = 1
   private accBeta2 = 1
   private iterations = 0
@@ -512,8 +513,55 @@ export class FastEngine {
     const out = this.forward(n, true)
     const la = this.lossAndGrad(out, this.targets, n, this.grads[this.steps.length]!)
     this.backward(n)
+    const penalty = this.gradOpts ? this.applyGradientOptions(this.gradOpts) : 0
     this.update()
-    return la
+    return penalty !== 0 ? { loss: la.loss + penalty, acc: la.acc } : la
+  }
+
+  /**
+   * L1/L2 penalties on the kernels (rank ≥ 2 parameters, as the toolbox loop applies them) and
+   * gradient clipping (each value to ±clipValue, then the global norm to clipNorm), applied
+   * between the backward pass and the optimizer step (issue 4). null turns them off.
+   */
+  setGradientOptions(o: GradientOptions | null): void {
+    this.gradOpts = o && (o.l1 > 0 || o.l2 > 0 || o.clipValue > 0 || o.clipNorm > 0) ? o : null
+  }
+
+  /** Adds the penalties' gradients, clips, and returns the penalty to add to the batch loss. */
+  private applyGradientOptions(o: GradientOptions): number {
+    let penalty = 0
+    if (o.l1 > 0 || o.l2 > 0) {
+      for (const p of this.params) {
+        if (p.shape.length < 2) continue
+        const w = p.value
+        const g = p.grad
+        let a = 0
+        let q = 0
+        for (let i = 0; i < w.length; i++) {
+          const v = w[i]!
+          a += Math.abs(v)
+          q += v * v
+          g[i] = g[i]! + o.l1 * Math.sign(v) + 2 * o.l2 * v
+        }
+        penalty += o.l1 * a + o.l2 * q
+      }
+    }
+    if (o.clipValue > 0) {
+      for (const p of this.params) {
+        const g = p.grad
+        for (let i = 0; i < g.length; i++) g[i] = Math.min(o.clipValue, Math.max(-o.clipValue, g[i]!))
+      }
+    }
+    if (o.clipNorm > 0) {
+      let sq = 0
+      for (const p of this.params) for (let i = 0; i < p.grad.length; i++) sq += p.grad[i]! * p.grad[i]!
+      const norm = Math.sqrt(sq)
+      if (norm > o.clipNorm) {
+        const scale = o.clipNorm / norm
+        for (const p of this.params) for (let i = 0; i < p.grad.length; i++) p.grad[i] = p.grad[i]! * scale
+      }
+    }
+    return penalty
   }
 
   /**
@@ -670,6 +718,9 @@ export class FastEngine {
     return null
   }
 }
+
+/** Penalties and clipping the engine applies to the gradients before each step (0 = off). */
+export interface GradientOptions { l1: number; l2: number; clipValue: number; clipNorm: number }
 
 /** The studio engine's optimizer state, as checkpoints store it. */
 export interface EngineOptimizerState {

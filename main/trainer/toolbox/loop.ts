@@ -25,7 +25,19 @@ const EPS = 1e-7
  * uses that those two cannot do. Empty: the run is plain and the faster paths may train it.
  */
 export function toolboxLoopReasons(tb: ResolvedToolbox, task: 'classification' | 'regression'): string[] {
-  return [...(hasSchedule(tb) ? ['a learning-rate schedule'] : []), ...engineBlockers(tb, task)]
+  return [...engineFeatures(tb), ...engineBlockers(tb, task)]
+}
+
+/**
+ * Toolbox features model.fit lacks but the studio engine does itself: LR schedules (rate set
+ * before each step), L1/L2 on kernels and gradient clipping (engine.setGradientOptions).
+ */
+export function engineFeatures(tb: ResolvedToolbox): string[] {
+  const r: string[] = []
+  if (hasSchedule(tb)) r.push('a learning-rate schedule')
+  if (tb.regularization.l1 > 0 || tb.regularization.l2 > 0) r.push('L1/L2 penalties')
+  if (tb.gradClip) r.push('gradient clipping')
+  return r
 }
 
 /** Whether the run changes its learning rate over steps (the studio engine can follow that; model.fit cannot). */
@@ -44,20 +56,18 @@ export function resolvedSchedule(tb: ResolvedToolbox, totalSteps: number): LrSch
     : sched as LrSchedule
 }
 
-/** The toolbox features the studio engine cannot do (LR schedules it can): empty = the engine may train it. */
+/** The toolbox features only the toolbox loop does (not the studio engine, not model.fit). */
 export function engineBlockers(tb: ResolvedToolbox, task: 'classification' | 'regression'): string[] {
   const r: string[] = []
   const plainLoss = task === 'classification' ? tb.loss === 'categoricalCrossentropy' : tb.loss === 'mse'
   if (tb.optimizer === 'adamw' || tb.optimizer === 'adagrad') r.push(`optimizer ${tb.optimizer}`)
   if (!plainLoss) r.push(`loss ${tb.loss}`)
   const g = tb.regularization
-  if (g.l1 > 0 || g.l2 > 0) r.push('L1/L2 penalties')
   if (g.labelSmoothing > 0) r.push('label smoothing')
   if (g.mixupAlpha > 0) r.push('mixup')
   if (g.cutmixAlpha > 0) r.push('cutmix')
   if (g.augmentation) r.push('augmentation')
   if (g.classWeights) r.push('class weights')
-  if (tb.gradClip) r.push('gradient clipping')
   return r
 }
 

@@ -74,7 +74,7 @@ describe('training toolbox', () => {
   it('applies and logs the LR schedule per batch and per epoch, on the studio engine and the toolbox loop', async () => {
     const s = sample('iris')
     const lrSchedule = { kind: 'exponential' as const, decayRate: 0.9, decaySteps: 3, staircase: true, warmupSteps: 4 }
-    for (const [extra, engine] of [[{}, /studio engine/], [{ gradClip: { norm: 10 } }, /custom training loop/]] as const) {
+    for (const [extra, engine] of [[{}, /studio engine/], [{ regularization: { labelSmoothing: 0.05 } }, /custom training loop/]] as const) {
       const r = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05, lrSchedule, ...extra }), s.dir)
       expect(r.of('backend')[0]!.backend.engine).toMatch(engine)
       const batch = r.series(METRIC.batchLr)
@@ -140,7 +140,7 @@ describe('training toolbox', () => {
 
   it('checkpoints every N epochs plus the best, with optimizer state and state.json', async () => {
     const s = sample('iris')
-    const r = await train(suggestedConfig(s, { epochs: 6, regularization: { l2: 1e-4 }, checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
+    const r = await train(suggestedConfig(s, { epochs: 6, regularization: { labelSmoothing: 0.05 }, checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
     const cks = r.of('checkpoint')
     expect(cks.filter((c) => c.reasons!.includes('periodic')).map((c) => c.epoch)).toEqual([3, 6])
     expect(cks.at(-1)!.reasons).toContain('final')
@@ -205,7 +205,7 @@ describe('training toolbox', () => {
 
   it('resuming from a checkpoint gives the same final metrics as an uninterrupted run', async () => {
     const s = sample('iris')
-    const config = suggestedConfig(s, { epochs: 6, backend: 'cpu', lrSchedule: { kind: 'cosine', decaySteps: 40, warmupSteps: 5 }, regularization: { l2: 1e-3 } })
+    const config = suggestedConfig(s, { epochs: 6, backend: 'cpu', lrSchedule: { kind: 'cosine', decaySteps: 40, warmupSteps: 5 }, regularization: { l2: 1e-3, labelSmoothing: 0.05 } })
     const full = await train(config, s.dir)
     const dir = runDir()
     const first = await train({ ...config, epochs: 3 }, s.dir, { runDir: dir })
@@ -244,8 +244,10 @@ describe('training toolbox', () => {
       return w
     }
     const w0 = await initial()
-    for (const gradClip of [{ value: 1e-3 }, { norm: 1e-3 }]) {
-      const r = await train(suggestedConfig(s, { model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, epochs: 1, gradClip }), s.dir)
+    // On the studio engine, and on the toolbox loop (label smoothing sends the run there).
+    for (const [gradClip, regularization] of [[{ value: 1e-3 }, {}], [{ norm: 1e-3 }, {}], [{ value: 1e-3 }, { labelSmoothing: 0.1 }], [{ norm: 1e-3 }, { labelSmoothing: 0.1 }]] as const) {
+      const r = await train(suggestedConfig(s, { model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, epochs: 1, gradClip, regularization }), s.dir)
+      expect(r.of('backend')[0]!.backend.engine).toMatch('labelSmoothing' in regularization ? /custom training loop/ : /studio engine/)
       const steps = r.of('done')[0]!.steps
       const ck = r.of('checkpoint').at(-1)!
       const model = await loadCheckpointModel(ck.path)
@@ -255,8 +257,8 @@ describe('training toolbox', () => {
       let sq = 0
       w1.forEach((w, i) => w.forEach((v, j) => { const d = v - w0[i]![j]!; maxAbs = Math.max(maxAbs, Math.abs(d)); sq += d * d }))
       // SGD at lr 1: each step moves a weight by at most `value`, all weights together by at most `norm`.
-      if (gradClip.value) expect(maxAbs).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
-      if (gradClip.norm) expect(Math.sqrt(sq)).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
+      if ('value' in gradClip) expect(maxAbs).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
+      if ('norm' in gradClip) expect(Math.sqrt(sq)).toBeLessThanOrEqual(steps * 1e-3 * 1.0001)
       expect(maxAbs).toBeGreaterThan(0)
     }
   })
@@ -278,6 +280,23 @@ describe('training toolbox', () => {
     tf.dispose([x, p])
     model.dispose()
   }, 120_000)
+
+  it('L1/L2 and clipping on the studio engine match the toolbox loop', async () => {
+    const s = sample('iris')
+    const config = suggestedConfig(s, { optimizer: 'sgd', learningRate: 0.1, epochs: 2, regularization: { l1: 1e-3, l2: 1e-2 }, gradClip: { norm: 0.5, value: 0.2 } })
+    const engine = await train(config, s.dir)
+    expect(engine.of('backend')[0]!.backend.engine).toMatch(/studio engine/)
+    process.env['STUDIO_ENGINE'] = 'tfjs'
+    let loop: Recorder
+    try { loop = await train(config, s.dir) } finally { delete process.env['STUDIO_ENGINE'] }
+    expect(loop.of('backend')[0]!.backend.engine).toMatch(/custom training loop.*L1\/L2 penalties, gradient clipping/)
+    const a = engine.series(METRIC.loss).map((p) => p.value)
+    const b = loop.series(METRIC.loss).map((p) => p.value)
+    a.forEach((v, i) => expect(Math.abs(v - b[i]!) / b[i]!).toBeLessThan(1e-3))
+    // The penalty is part of the training loss: with L2 the loss is higher than without.
+    const plain = await train(suggestedConfig(s, { optimizer: 'sgd', learningRate: 0.1, epochs: 2, gradClip: { norm: 0.5, value: 0.2 } }), s.dir)
+    expect(a[0]!).toBeGreaterThan(plain.series(METRIC.loss)[0]!.value)
+  })
 
   it('trains the LSTM template on sequences, on model.fit and on the toolbox loop', async () => {
     // 96 + 32 sequences of 8 steps × 2 features; class = whether the first feature rises overall.
@@ -308,8 +327,8 @@ describe('training toolbox', () => {
     const dir = runDir()
     const first = await train(suggestedConfig(s, { epochs: 2 }), s.dir, { runDir: dir })
     const ck = first.of('checkpoint').at(-1)!
-    // The engine saved its own slots; a toolbox-loop run (L2 penalty) cannot take them.
-    const rest = await train(suggestedConfig(s, { epochs: 3, regularization: { l2: 1e-4 } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
+    // The engine saved its own slots; a toolbox-loop run (label smoothing) cannot take them.
+    const rest = await train(suggestedConfig(s, { epochs: 3, regularization: { labelSmoothing: 0.05 } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
     const n = rest.of('notice').find((m) => m.code === 'optimizer_state')!
     expect(n.message).toMatch(/fresh optimizer state: the checkpoint holds the studio engine's optimizer state/)
     expect(rest.of('done')[0]).toMatchObject({ status: 'completed', epochsDone: 3 })
