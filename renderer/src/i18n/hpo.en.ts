@@ -60,7 +60,7 @@ export default {
     direction: 'Direction',
     objectiveTutorial: 'Maximizing validation accuracy is minimizing 1 − accuracy.',
     sampler: 'Sampler',
-    autoPicks: 'Automatic picks: {kind}.',
+    autoPicks: 'Automatic choice:',
     pruner: 'Pruner',
     options: {
       gpInitial: 'Initial random points',

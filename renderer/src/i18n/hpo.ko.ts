@@ -60,7 +60,7 @@ export default {
     direction: '방향',
     objectiveTutorial: '검증 정확도 최대화는 1 − 정확도 최소화와 같습니다.',
     sampler: '샘플러',
-    autoPicks: '자동 선택: {kind}.',
+    autoPicks: '자동 선택:',
     pruner: '가지치기',
     options: {
       gpInitial: '초기 무작위 점',
