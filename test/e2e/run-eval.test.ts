@@ -136,6 +136,13 @@ describe('run view and evaluation', () => {
     const n = Number(await page.getByTestId('example-gallery').getAttribute('data-count'))
     expect(n).toBeGreaterThan(0)
     await page.waitForSelector('[data-testid="example-gallery"] img', { timeout: 30_000 })
+    // Any cell by keyboard: actual 3, predicted 3 (the diagonal holds most of class 3's examples).
+    await page.getByTestId('cm-pick-actual').selectOption('3')
+    await page.getByTestId('cm-pick-predicted').selectOption('3')
+    await page.getByTestId('cm-pick-show').click()
+    await page.getByRole('heading', { name: '3 predicted as 3' }).waitFor()
+    expect(Number(await page.getByTestId('example-gallery').getAttribute('data-count'))).toBeGreaterThan(20)
+    await page.waitForSelector('[data-testid="example-gallery"] img', { timeout: 30_000 })
     await page.getByTestId('cm-normalized').click()
     await expect.poll(async () => page.getByTestId('confusion-matrix').getAttribute('data-normalized')).toBe('1')
     await page.screenshot({ path: path.join(shots, 'run-evaluation.png') })

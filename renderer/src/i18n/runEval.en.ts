@@ -43,7 +43,7 @@ export default {
     confusion: 'Confusion matrix', counts: 'Counts', normalized: 'Normalized', predicted: 'Predicted', actual: 'Actual',
     cellHint: 'Click a cell to see its examples.',
     cellTitle: '{actual} predicted as {predicted}', cellCount: 'examples: {n}', cellShowing: 'showing {shown} of {n}',
-    noExamples: 'No examples in this cell.', loadMore: 'Show more',
+    noExamples: 'No examples in this cell.', loadMore: 'Show more', show: 'Show examples',
     report: 'Per-class scores', cls: 'Class', precision: 'Precision', recall: 'Recall', f1: 'F1', support: 'Support',
     macro: 'Macro average', weighted: 'Weighted average',
     roc: 'ROC curve', pr: 'Precision–recall curve', auc: 'AUC {v}', ap: 'AP {v}', fpr: 'False positive rate', tpr: 'True positive rate', chance: 'chance',

@@ -45,7 +45,7 @@ const ko: typeof en = {
     confusion: '혼동 행렬', counts: '개수', normalized: '정규화', predicted: '예측', actual: '실제',
     cellHint: '칸을 클릭하면 해당 예제를 볼 수 있습니다.',
     cellTitle: '{actual}을(를) {predicted}(으)로 예측', cellCount: '예제 {n}개', cellShowing: '{n}개 중 {shown}개 표시',
-    noExamples: '이 칸에는 예제가 없습니다.', loadMore: '더 보기',
+    noExamples: '이 칸에는 예제가 없습니다.', loadMore: '더 보기', show: '예제 보기',
     report: '클래스별 점수', cls: '클래스', precision: '정밀도', recall: '재현율', f1: 'F1', support: '개수',
     macro: '매크로 평균', weighted: '가중 평균',
     roc: 'ROC 곡선', pr: '정밀도–재현율 곡선', auc: 'AUC {v}', ap: 'AP {v}', fpr: '거짓 양성 비율', tpr: '참 양성 비율', chance: '무작위',
