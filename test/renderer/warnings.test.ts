@@ -13,7 +13,7 @@ import { ImportWarningCodeSchema } from '../../preload/contract/schemas'
 
 const i18n = createI18n({ legacy: false, locale: 'en', messages: { en, ko }, missingWarn: false, fallbackWarn: false })
 const g = i18n.global
-const t = (k: string, p: Record<string, unknown>) => g.t(k, p)
+const t = (k: string, p: Record<string, unknown> = {}) => g.t(k, p)
 const te = (k: string) => g.te(k)
 
 const samples = [
