@@ -7,7 +7,7 @@ import type { SearchSpace } from '../../main/hpo/space'
 import type { Trial } from '../../main/hpo/types'
 import {
   argmax, contourOption, historyOption, idw, importanceOption, intermediateOption, lerpColor, parallelOption, sliceOption,
-  stateColor, surrogate1dOption, surrogate2dOption, timelineOption, type HpoColors
+  stateColor, surrogate1dOption, surrogate2dOption, timelineOption, trialFromClick, type HpoColors
 } from '../../renderer/src/lib/hpoCharts'
 
 const C: HpoColors = {
@@ -181,6 +181,17 @@ describe('HPO chart option builders', () => {
     expect(colours).toContain('#000000')
     expect(colours).toContain('#ffffff')
     expect((option.grid as unknown[]).length).toBe(3)
+  })
+
+  it('a click on a mark finds its trial (and nothing for marks that are not one trial)', () => {
+    expect(trialFromClick('history', { value: [4, 0.3] })).toBe(4)
+    expect(trialFromClick('parallel', { name: '7', value: [0.1, '2', 0.5] })).toBe(7)
+    expect(trialFromClick('slice', { value: ['adam', 0.5, 3] })).toBe(3)
+    expect(trialFromClick('contour', { seriesType: 'scatter', value: [0.02, 0, 0.5, 2, 0.02, 2] })).toBe(2)
+    expect(trialFromClick('contour', { seriesType: 'custom', value: [0, 1, 0, 1, 0.4, '#fff'] })).toBeNull()
+    expect(trialFromClick('timeline', { value: [0, 1000, 3000, 5] })).toBe(5)
+    expect(trialFromClick('parallel', { name: '' })).toBeNull()
+    expect(trialFromClick('history', {})).toBeNull()
   })
 
   it('lerpColor interpolates in RGB and clamps', () => {

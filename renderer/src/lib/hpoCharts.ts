@@ -569,3 +569,22 @@ export function surrogate2dOption(s: SurrogateData, px: ParamSpec, py: ParamSpec
     }
   }
 }
+
+/** Charts whose marks stand for one trial each. */
+export type TrialChart = 'history' | 'parallel' | 'slice' | 'contour' | 'timeline'
+
+/**
+ * The trial a click on a chart mark stands for (ECharts click params: `value`, `name`,
+ * `seriesType`), or null for marks that are not one trial (contour cells, the best-so-far line's
+ * steps are still trials). Lets a click on a dot find its row in the trials table.
+ */
+export function trialFromClick(chart: TrialChart, p: { value?: unknown; name?: unknown; seriesType?: unknown }): number | null {
+  const v = Array.isArray(p.value) ? (p.value as unknown[]) : []
+  let n: unknown
+  if (chart === 'history') n = v[0]
+  else if (chart === 'parallel') n = typeof p.name === 'string' && p.name !== '' ? Number(p.name) : undefined
+  else if (chart === 'slice') n = v[2]
+  else if (chart === 'contour') n = p.seriesType === 'scatter' ? v[3] : undefined
+  else n = v[3]
+  return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : null
+}
