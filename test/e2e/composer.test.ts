@@ -320,6 +320,8 @@ describe('composer', () => {
     await page.getByTestId('layer-stack').focus()
     for (let i = 0; i < 3; i++) await page.keyboard.press('Control+z')
     await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
+    expect(await page.getByTestId('model-name').inputValue()).toBe('keras-mlp')
+    expect(await page.getByTestId('model-version').textContent()).toBe('v1')
 
     // The run form can train any saved version.
     await page.getByTestId('nav-new').click()
@@ -332,6 +334,15 @@ describe('composer', () => {
     await page.getByTestId('saved-version').selectOption('2')
     await expect.poll(() => page.getByTestId('new-run-form').textContent()).toContain('50,890')
     await page.screenshot({ path: path.join(shots, 'run-form-saved-model.png') })
+
+    // The composer's draft survives a reload.
+    await page.getByTestId('nav-composer').click()
+    await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
+    await page.waitForTimeout(400)
+    await page.reload()
+    await waitOrDump('layer-probs')
+    expect(await kinds()).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
+    expect(await page.getByTestId('model-name').inputValue()).toBe('keras-mlp')
     expect(pageErrors).toEqual([])
   }, 120_000)
 })

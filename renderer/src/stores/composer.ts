@@ -5,7 +5,7 @@
  * form and back, and so the run form's "composed model" reads exactly what the composer shows.
  */
 import { defineStore } from 'pinia'
-import { computed, ref, shallowRef } from 'vue'
+import { computed, ref, shallowRef, watch } from 'vue'
 import type { ModelDetail, ModelSummary } from '@contract/types'
 import {
   analyzeGraph, exportGraphJson, importKerasModel, templateGraph,
@@ -39,6 +39,8 @@ export const useComposer = defineStore('composer', () => {
   const saving = ref(false)
   /** Whether anything was loaded yet (the view opens the template gallery on a fresh start). */
   const started = ref(false)
+  /** Name and saved version belonging to snapshots on either side of a whole-graph replacement. */
+  const metaOf = new WeakMap<GraphSpec, { name: string; source: ModelSource | null; savedJson: string }>()
 
   const dataset = computed(() => datasets.byId(datasetId.value))
   const analysis = computed<GraphAnalysis>(() => analyzeGraph(spec.value, dataset.value ? datasetInfo(dataset.value) : undefined))
@@ -78,17 +80,30 @@ export const useComposer = defineStore('composer', () => {
    * what was there before; the result is a new, unsaved model.
    */
   function replace(next: GraphSpec, modelName: string): void {
+    // Undo/redo across the replacement also brings back the name and saved version of each side.
+    metaOf.set(spec.value, { name: name.value, source: source.value, savedJson: savedJson.value })
     if (JSON.stringify(next) !== JSON.stringify(spec.value)) apply(next)
     source.value = null
     name.value = modelName
     savedJson.value = ''
+    metaOf.set(spec.value, { name: modelName, source: null, savedJson: '' })
     selectedId.value = next.nodes[next.nodes.length - 1]?.id ?? null
     started.value = true
+  }
+
+  /** Puts back the name and saved version that went with snapshot `s` (see replace). */
+  function restoreMeta(s: GraphSpec): void {
+    const m = metaOf.get(s)
+    if (!m) return
+    name.value = m.name
+    source.value = m.source
+    savedJson.value = m.savedJson
   }
 
   function undo(): void {
     const s = history.undo()
     if (!s) return
+    restoreMeta(s)
     spec.value = s
     rev.value++
     if (selectedId.value && !s.nodes.some((n) => n.id === selectedId.value)) selectedId.value = s.nodes[clampIndex(selectedIndex.value, s.nodes.length)]?.id ?? null
@@ -97,6 +112,7 @@ export const useComposer = defineStore('composer', () => {
   function redo(): void {
     const s = history.redo()
     if (!s) return
+    restoreMeta(s)
     spec.value = s
     rev.value++
     if (selectedId.value && !s.nodes.some((n) => n.id === selectedId.value)) selectedId.value = s.nodes[s.nodes.length - 1]?.id ?? null
@@ -261,6 +277,19 @@ export const useComposer = defineStore('composer', () => {
     }
   }
 
+  // The draft survives a reload: saved (debounced) to localStorage, restored once at start.
+  const draft = readDraft()
+  if (draft) {
+    load(draft.spec, draft.source, draft.name)
+    savedJson.value = draft.savedJson
+    datasetId.value = draft.datasetId
+  }
+  let draftTimer: ReturnType<typeof setTimeout> | null = null
+  watch([spec, name, source, datasetId, savedJson], () => {
+    if (draftTimer) clearTimeout(draftTimer)
+    draftTimer = setTimeout(() => writeDraft({ spec: spec.value, name: name.value, source: source.value, datasetId: datasetId.value, savedJson: savedJson.value }), 300)
+  })
+
   return {
     spec, namedSpec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
     canUndo, canRedo, dirty, selectedIndex, selected,
@@ -268,3 +297,27 @@ export const useComposer = defineStore('composer', () => {
     fromTemplate, fromScratch, importText, exportFile, loadModels, loadDetail, open, save
   }
 })
+
+/** What is kept of the composer across a reload. */
+interface Draft { spec: GraphSpec; name: string; source: ModelSource | null; datasetId: string; savedJson: string }
+const DRAFT_KEY = 'studio.composer.draft'
+
+/** The stored draft, or null when there is none or it is not a graph (a newer or damaged entry). */
+function readDraft(): Draft | null {
+  try {
+    const raw = localStorage.getItem(DRAFT_KEY)
+    if (!raw) return null
+    const d = JSON.parse(raw) as Partial<Draft>
+    if (!d.spec || d.spec.format !== 'studio-graph' || !Array.isArray(d.spec.nodes) || d.spec.nodes.length === 0) return null
+    return { spec: d.spec, name: String(d.name ?? ''), source: d.source ?? null, datasetId: String(d.datasetId ?? ''), savedJson: String(d.savedJson ?? '') }
+  } catch {
+    return null
+  }
+}
+
+function writeDraft(d: Draft): void {
+  try {
+    if (d.spec.nodes.length === 0) localStorage.removeItem(DRAFT_KEY)
+    else localStorage.setItem(DRAFT_KEY, JSON.stringify(d))
+  } catch { /* storage full or disabled: the draft lasts this session */ }
+}
