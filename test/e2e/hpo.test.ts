@@ -158,6 +158,11 @@ describe('HPO study in the browser', () => {
     await expect.poll(() => points('chart-parallel'), { timeout: 10_000 }).toBe(complete)
     await expect.poll(() => points('chart-timeline'), { timeout: 10_000 }).toBe(TRIALS)
     expect(await points('chart-surrogate')).toBeGreaterThanOrEqual(2)
+    // A click on a timeline bar selects that trial's row.
+    await page.getByTestId('chart-timeline').scrollIntoViewIfNeeded()
+    const box = (await page.getByTestId('chart-timeline').locator('canvas').first().boundingBox())!
+    await page.mouse.click(box.x + box.width * 0.15, box.y + box.height * 0.5)
+    await expect.poll(() => page.locator('[data-testid="trials-table"] tr.selected').count(), { timeout: 5_000 }).toBe(1)
     // Sorting by value puts the best trial first (maximize val_acc → descending).
     await page.locator('[data-testid="trials-table"] th', { hasText: 'Value' }).click()
     const firstValue = await page.locator('[data-testid^="trial-row-"]').first().locator('td').nth(6).textContent()
