@@ -113,8 +113,14 @@ async function main(): Promise<void> {
     const msg: HostMessage = raw
     if (msg.type === 'threads') {
       threadBudget = msg.threads
-      if (started) applyThreadBudget(msg.threads, requestedThreads)
-      else process.env[THREADS_ENV] = String(msg.threads)
+      if (started) {
+        const r = applyThreadBudget(msg.threads, requestedThreads)
+        // Say so when the engine's threads really change (not for single-thread kernels or libtensorflow).
+        if (r.before > 0 && r.after !== r.before) {
+          channel.send({ v: PROTOCOL_VERSION, type: 'notice', code: 'threads',
+            message: `The studio engine now uses ${r.after} thread${r.after === 1 ? '' : 's'} (was ${r.before}): ${r.after < r.before ? 'another run started and the cores are shared' : 'another run ended'}.` })
+        }
+      } else process.env[THREADS_ENV] = String(msg.threads)
       return
     }
     if (msg.type === 'pause') {

@@ -106,7 +106,8 @@ export interface ResumedMessage { v: typeof PROTOCOL_VERSION; type: 'resumed'; e
 export interface NoticeMessage {
   v: typeof PROTOCOL_VERSION
   type: 'notice'
-  code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions'
+  /** 'threads': the host changed this run's share of the cores (another run started or ended). */
+  code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions' | 'threads'
   message: string
 }
 /** Weight distributions and first-layer filters of an epoch were written to `path` (JSON, see toolbox/distributions.ts). */

@@ -103,13 +103,17 @@ export function chooseKernels(opts: { threads?: number; prefer?: KernelPreferenc
 /**
  * The host changed this trainer's share of the cores (a ThreadsMessage): record it as the budget
  * (STUDIO_TRAINER_THREADS) and apply it to every kernel set already chosen, keeping the run's own
- * setting `requested` as the upper bound. Returns the threads the kernels use now.
+ * setting `requested` as the upper bound. Returns the threads asked for (`threads`) and the most
+ * threads any chosen kernel set used before and uses now (0 when none is chosen yet; single-thread
+ * kernels stay at 1).
  */
-export function applyThreadBudget(budget: number, requested?: number): number {
+export function applyThreadBudget(budget: number, requested?: number): { threads: number; before: number; after: number } {
+  const used = (): number => Math.max(0, ...[...cache.values()].map((c) => c.kernels.threads))
+  const before = used()
   process.env[THREADS_ENV] = String(Math.max(1, Math.floor(budget)))
   const n = resolveThreads(requested)
   for (const c of cache.values()) c.kernels.setThreads(n)
-  return n
+  return { threads: n, before, after: used() }
 }
 
 /** For tests: forget the cached choice. */

@@ -85,12 +85,12 @@ describe('thread share across trainers', () => {
 
   it('the trainer applies a new share to its kernels, the run setting staying the upper bound', () => {
     const k = chooseKernels({ prefer: 'portable' })
-    expect(applyThreadBudget(1)).toBe(1)
+    expect(applyThreadBudget(1)).toMatchObject({ threads: 1, after: 1 })
     expect(resolveThreads()).toBe(1)
     expect(resolveThreads(4)).toBe(1)
     expect(k.kernels.threads).toBe(1) // portable kernels are single-threaded anyway
-    expect(applyThreadBudget(64, 1)).toBe(1)
-    expect(applyThreadBudget(64)).toBe(coreCount()) // capped by the cores
+    expect(applyThreadBudget(64, 1).threads).toBe(1)
+    expect(applyThreadBudget(64).threads).toBe(coreCount()) // capped by the cores
     expect(isHostMessage({ v: 1, type: 'threads', threads: 0 })).toBe(false)
     expect(isHostMessage({ v: 1, type: 'threads', threads: 2 })).toBe(true)
   })
