@@ -38,7 +38,7 @@ describe('studio hpo', () => {
     const r = run('--config', write('study.json', study))
     expect(r.status, r.stderr).toBe(0)
     expect(r.stdout).toMatch(/^study s-[a-z0-9-]+: cli xor — tpe sampler, median pruner, 3 trials, parallelism 1/m)
-    expect(r.stdout.match(/^trial \d complete +value/gm)).toHaveLength(3)
+    expect(r.stdout.match(/^trial \d complete +value/gm), r.stdout).toHaveLength(3)
     expect(r.stdout).toMatch(/\| best \d\.\d{4} \(#\d\)$/m)
     expect(r.stdout).toMatch(/^State {6}completed$/m)
     expect(r.stdout).toMatch(/^Trials {5}3 complete, 0 pruned, 0 failed, 0 waiting/m)
