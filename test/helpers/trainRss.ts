@@ -19,10 +19,17 @@ const t0 = performance.now()
 const done = await runTraining({ runId: 'rss', config: JSON.parse(configJson) as RunConfig, datasetDir, runDir }, { send: (m) => { msgs.push(m) } })
 const seconds = (performance.now() - t0) / 1000
 const backend = msgs.find((m) => m.type === 'backend')
+// samples/s of each epoch (the trainer's own epoch metric: training time only, no loading)
+const samplesPerSec: number[] = []
+for (const m of msgs) {
+  if (m.type !== 'metrics') continue
+  m.batch.name.forEach((n, i) => { if (n === 'epoch/samples_per_sec' || n.endsWith('samples_per_sec')) samplesPerSec.push(m.batch.value[i]!) })
+}
 process.stdout.write(`${JSON.stringify({
   peakRssMiB: process.resourceUsage().maxRSS / 1024,
   startRssMiB: rssBefore / 1024,
   seconds,
   done,
+  samplesPerSec,
   engine: backend?.type === 'backend' ? backend.backend.engine : null
 })}\n`)
