@@ -6,7 +6,6 @@ export default {
   lrPreviewNone: 'Fill in the schedule to see the learning rate over the run.',
   on: 'on',
   off: 'off',
-  allCores: 'all cores',
   allSteps: 'all steps',
   advanced: 'Training toolbox',
   advancedHint: 'Everything below has working defaults; open a section to change it.',
@@ -18,7 +17,7 @@ export default {
     regularization: 'Regularization and class weights',
     augmentation: 'Image augmentation (training split only)',
     earlyStopping: 'Early stopping',
-    clipping: 'Gradient clipping and threads',
+    clipping: 'Gradient clipping',
     checkpoints: 'Checkpoints'
   },
   fields: {
@@ -62,7 +61,6 @@ export default {
     restoreBest: 'Restore the best weights',
     clipNorm: 'Clip global norm',
     clipValue: 'Clip each value',
-    threads: 'CPU threads',
     ckptEvery: 'Save every N epochs',
     ckptKeepLast: 'Keep last K (0 = all)',
     bestMetric: 'Always keep the best by'

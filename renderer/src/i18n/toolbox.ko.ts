@@ -8,7 +8,6 @@ const ko: typeof en = {
   lrPreviewNone: '스케줄을 채우면 실행 동안의 학습률을 볼 수 있습니다.',
   on: '켜짐',
   off: '꺼짐',
-  allCores: '모든 코어',
   allSteps: '모든 스텝',
   advanced: '학습 도구',
   advancedHint: '아래 항목은 모두 기본값으로 동작합니다. 바꾸려면 섹션을 여세요.',
@@ -20,7 +19,7 @@ const ko: typeof en = {
     regularization: '정규화와 클래스 가중치',
     augmentation: '이미지 증강(학습 분할에만)',
     earlyStopping: '조기 종료',
-    clipping: '그래디언트 클리핑과 스레드',
+    clipping: '그래디언트 클리핑',
     checkpoints: '체크포인트'
   },
   fields: {
@@ -64,7 +63,6 @@ const ko: typeof en = {
     restoreBest: '가장 좋은 가중치로 되돌리기',
     clipNorm: '전역 노름 클리핑',
     clipValue: '값별 클리핑',
-    threads: 'CPU 스레드',
     ckptEvery: 'N 에포크마다 저장',
     ckptKeepLast: '마지막 K개 보관(0 = 모두)',
     bestMetric: '항상 보관할 최고 기준'

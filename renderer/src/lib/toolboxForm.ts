@@ -64,7 +64,6 @@ export interface ToolboxForm {
   ckptKeepLast: string
   ckptBestMetric: string
   ckptBestMode: Mode
-  threads: string
 }
 
 export type ToolboxField = keyof ToolboxForm
@@ -121,8 +120,7 @@ export function defaultToolboxForm(ds?: Pick<DatasetSummary, 'task' | 'numClasse
     classWeights: 'none', classWeightList: '',
     earlyStopping: false, esMonitor: 'val_loss', esPatience: '', esMinDelta: '', esMode: 'auto', esRestoreBest: true,
     clipNorm: '', clipValue: '',
-    ckptEvery: '', ckptKeepLast: '', ckptBestMetric: 'val_loss', ckptBestMode: 'auto',
-    threads: ''
+    ckptEvery: '', ckptKeepLast: '', ckptBestMetric: 'val_loss', ckptBestMode: 'auto'
   }
 }
 
@@ -158,8 +156,8 @@ export function optionalNumber(text: string, b: Num): number | undefined | Toolb
 
 const isErr = (v: unknown): v is ToolboxError => typeof v === 'object' && v !== null && 'key' in v
 
-/** The RunConfig fields the toolbox sets (absent: default). */
-export type ToolboxPatch = Pick<RunConfig, 'optimizerOptions' | 'lrSchedule' | 'loss' | 'metrics' | 'topK' | 'huberDelta' | 'regularization' | 'earlyStopping' | 'gradClip' | 'checkpointPolicy' | 'threads'>
+/** The RunConfig fields the toolbox sets (absent: default). Threads have their own field (issue 6). */
+export type ToolboxPatch = Pick<RunConfig, 'optimizerOptions' | 'lrSchedule' | 'loss' | 'metrics' | 'topK' | 'huberDelta' | 'regularization' | 'earlyStopping' | 'gradClip' | 'checkpointPolicy'>
 
 /**
  * Validates the toolbox for `optimizer` on a dataset with `facts`. Fields that do not apply (an
@@ -280,7 +278,7 @@ export function validateToolbox(f: ToolboxForm, optimizer: string, facts: TaskFa
   }
   if (Object.keys(reg).length > 0) patch.regularization = reg
 
-  // Early stopping, clipping, checkpoints, threads.
+  // Early stopping, clipping, checkpoints.
   const monitors = monitorsFor(facts, metrics, topK)
   if (f.earlyStopping) {
     if (!monitors.includes(f.esMonitor)) errors.esMonitor = { key: 'monitorUnknown', params: { name: f.esMonitor } }
@@ -306,8 +304,6 @@ export function validateToolbox(f: ToolboxForm, optimizer: string, facts: TaskFa
   if (f.ckptBestMetric !== 'val_loss') cp.bestMetric = f.ckptBestMetric
   if (f.ckptBestMode !== 'auto') cp.bestMode = f.ckptBestMode
   if (Object.keys(cp).length > 0) patch.checkpointPolicy = cp
-  const threads = num('threads', { min: 1, max: 256, int: true })
-  if (threads !== undefined) patch.threads = threads
   return { patch, errors }
 }
 
