@@ -304,6 +304,11 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     let stopped = false
     let earlyStopped: DoneMessage['earlyStopped']
     let distEvery = 1
+    // A fixed probe for activation histograms: the first ≤ 64 val examples (train when there is no val split).
+    const probeSrc = val ?? train
+    const probeN = Math.min(64, probeSrc.count)
+    const probe = { x: new Float32Array(probeN * probeSrc.inputSize), n: probeN, shape: probeSrc.inputShape }
+    probeSrc.read(null, 0, probeN, probe.x, new Float32Array(probeN * probeSrc.targetSize))
 
     for (let epoch = firstEpoch; epoch <= config.epochs; epoch++) {
       // Short epochs (spirals, XOR) never reach the engine's in-epoch yield and the checkpoint write
@@ -442,7 +447,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if ((epoch - firstEpoch) % distEvery === 0 || last) {
         const d0 = performance.now()
         try {
-          const file = writeDistributions(model, req.runDir, epoch, step)
+          const file = writeDistributions(model, req.runDir, epoch, step, probe)
           send({ v: PROTOCOL_VERSION, type: 'distributions', epoch, step, path: file })
         } catch (e) {
           notice('distributions', `Weight distributions of epoch ${epoch} could not be written: ${e instanceof Error ? e.message : String(e)}`)

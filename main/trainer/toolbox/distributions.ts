@@ -6,8 +6,10 @@
  *
  * File shape (JSON):
  *   { format: 'studio-distributions', version: 1, epoch, step,
- *     points: [{ layer, tensor, kind: 'weights', count, nonFinite, min, max, mean, std,
+ *     points: [{ layer, tensor, kind: 'weights' | 'activations', count, nonFinite, min, max, mean, std,
  *                quantiles: number[9] (DISTRIBUTION_PERCENTILES), histogram: { edges, counts } }],
+ *     (activations: tensor 'output', the layer's outputs on a fixed probe of ≤ 64 val examples, for
+ *      ≤ MAX_ACTIVATION_LAYERS hidden layers with weights),
  *     filters: { layer, width, height, channels: 1, pixels: base64 uint8 (row-major, height × width),
  *                rows, cols, tileHeight, tileWidth, count } | null }
  * Filters: the first Conv2D's kernels (one tile per output filter, kh × kw, channels averaged) or,
@@ -16,11 +18,14 @@
  */
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type * as tf from '@tensorflow/tfjs'
+import * as tf from '@tensorflow/tfjs'
 import { summarizeDistribution } from '../evaluation/distributions'
 
 /** Weight tensors summarised per epoch (the issue's budget). */
 export const MAX_TENSORS = 8
+/** Hidden layers whose outputs are summarised per epoch. */
+export const MAX_ACTIVATION_LAYERS = 4
+
 /** Values per tensor the quantiles and histogram are computed from (see summarizeDistribution). */
 export const SUMMARY_SAMPLES = 1 << 14
 /** Tiles in the filter image. */
@@ -117,21 +122,53 @@ export function firstLayerFilters(model: tf.LayersModel): FilterImage | null {
   return null
 }
 
+function point(layer: string, tensor: string, kind: 'weights' | 'activations', values: ArrayLike<number>): Record<string, unknown> {
+  // Quantiles and histogram from a deterministic sample of ≤ 16k values (min, max and the
+  // non-finite count still see every value): a 200k-weight kernel then costs ~10 ms, not ~70.
+  const s = summarizeDistribution(values, { maxSamples: SUMMARY_SAMPLES })
+  return {
+    layer, tensor, kind, count: s.count, nonFinite: s.nonFinite,
+    min: finite(s.min), max: finite(s.max), mean: finite(s.mean), std: finite(s.std),
+    quantiles: s.quantiles.map(finite), histogram: { edges: Array.from(s.histogram.edges, finite), counts: Array.from(s.histogram.counts) }
+  }
+}
+
+/** A fixed batch of examples whose hidden-layer outputs are summarised every epoch. */
+export interface ActivationProbe { x: Float32Array; n: number; shape: number[] }
+
+/**
+ * Outputs of up to MAX_ACTIVATION_LAYERS hidden layers with weights on `probe`, one forward pass
+ * through a model that exposes them (built once per run and cached on the model object).
+ */
+function activationPoints(model: tf.LayersModel, probe: ActivationProbe): Record<string, unknown>[] {
+  const cache = model as unknown as { __studioProbe?: { model: tf.LayersModel; names: string[] } | null }
+  if (cache.__studioProbe === undefined) {
+    const layers = model.layers.filter((l) => l.trainableWeights.length > 0 && !Array.isArray(l.output))
+    const hidden = layers.slice(0, Math.max(0, layers.length - 1)).slice(0, MAX_ACTIVATION_LAYERS)
+    cache.__studioProbe = hidden.length > 0 && model.inputs.length === 1
+      ? { model: tf.model({ inputs: model.inputs, outputs: hidden.map((l) => l.output as tf.SymbolicTensor) }), names: hidden.map((l) => l.name) }
+      : null
+  }
+  const p = cache.__studioProbe
+  if (!p) return []
+  const x = tf.tensor(probe.x, [probe.n, ...probe.shape])
+  const out = p.model.predict(x) as tf.Tensor | tf.Tensor[]
+  const outs = Array.isArray(out) ? out : [out]
+  try {
+    return outs.map((t, i) => point(p.names[i]!, 'output', 'activations', t.dataSync()))
+  } finally {
+    tf.dispose([x, ...outs])
+  }
+}
+
 /**
  * Writes the epoch's distributions file (atomically: temp name, then rename) and returns its path.
- * Reads each picked weight once (dataSync); the summaries are plain arithmetic.
+ * Reads each picked weight once (dataSync); the summaries are plain arithmetic. With a `probe`,
+ * hidden-layer activations on it are summarised as well.
  */
-export function writeDistributions(model: tf.LayersModel, runDir: string, epoch: number, step: number): string {
-  const points = pickWeights(model).map(({ layer, tensor, w }) => {
-    // Quantiles and histogram from a deterministic sample of ≤ 16k values (min, max and the
-    // non-finite count still see every value): a 200k-weight kernel then costs ~10 ms, not ~70.
-    const s = summarizeDistribution(w.read().dataSync(), { maxSamples: SUMMARY_SAMPLES })
-    return {
-      layer, tensor, kind: 'weights' as const, count: s.count, nonFinite: s.nonFinite,
-      min: finite(s.min), max: finite(s.max), mean: finite(s.mean), std: finite(s.std),
-      quantiles: s.quantiles.map(finite), histogram: { edges: Array.from(s.histogram.edges, finite), counts: Array.from(s.histogram.counts) }
-    }
-  })
+export function writeDistributions(model: tf.LayersModel, runDir: string, epoch: number, step: number, probe?: ActivationProbe | null): string {
+  const points = pickWeights(model).map(({ layer, tensor, w }) => point(layer, tensor, 'weights', w.read().dataSync()))
+  if (probe && probe.n > 0) points.push(...activationPoints(model, probe))
   const filters = firstLayerFilters(model)
   const dir = path.join(runDir, 'distributions')
   mkdirSync(dir, { recursive: true })

@@ -158,8 +158,13 @@ describe('training toolbox', () => {
     const r = await train(suggestedConfig(s, { epochs: 1, model: { template: 'cnn', filters: [4, 8], denseUnits: 16 } }), s.dir)
     const d = r.of('distributions')[0]!
     const json = JSON.parse(readFileSync(d.path, 'utf8'))
-    expect(json.points.length).toBeGreaterThan(0)
-    expect(json.points.length).toBeLessThanOrEqual(8)
+    const weights = json.points.filter((p: { kind: string }) => p.kind === 'weights')
+    const acts = json.points.filter((p: { kind: string }) => p.kind === 'activations')
+    expect(weights.length).toBeGreaterThan(0)
+    expect(weights.length).toBeLessThanOrEqual(8)
+    // Hidden layers with weights (conv_1, conv_2, dense_1; not the output) on the 64-example probe.
+    expect(acts.map((p: { layer: string }) => p.layer)).toEqual(['conv_1', 'conv_2', 'dense_1'])
+    expect(acts[2].count).toBe(64 * 16)
     expect(json.points[0]).toMatchObject({ layer: 'conv_1', tensor: 'kernel', kind: 'weights' })
     expect(json.points[0].quantiles).toHaveLength(9)
     expect(json.filters).toMatchObject({ layer: 'conv_1', tileWidth: 3, tileHeight: 3, count: 4, channels: 1 })
