@@ -641,7 +641,7 @@ export class HpoService {
     }
     const s = this.settings(studyId)
     if (s.state === 'pausing' && live.active.size === 0) {
-      this.setState(studyId, 'paused')
+      this.setState(studyId, 'paused', this.attr<string>(studyId, 'message') ?? null)
       this.live.delete(studyId)
       this.emitStudy(studyId)
       return
@@ -693,7 +693,16 @@ export class HpoService {
     try {
       run = this.core.startRun(cfg)
     } catch (e) {
-      this.failTrial(studyId, live, a, `Could not start the trial's run: ${(e as Error).message}`, true)
+      const msg = `Could not start the trial's run: ${(e as Error).message}`
+      if (e instanceof StudioError && (e.code === 'not_found' || e.code === 'invalid_argument')) {
+        // The study itself cannot run now (e.g. its dataset was deleted): keep the configuration
+        // queued and pause, rather than burn the budget on trials that fail the same way.
+        this.failTrial(studyId, live, a, msg, false, true)
+        this.setState(studyId, live.active.size ? 'pausing' : 'paused', msg)
+        this.emitStudy(studyId)
+        return
+      }
+      this.failTrial(studyId, live, a, msg, true)
       return
     }
     a.runId = run.id

@@ -233,6 +233,26 @@ describe('budgets and warm starts', () => {
   })
 })
 
+describe('a study that cannot start trials', () => {
+  it('pauses with the reason (dataset gone) and keeps the configuration queued instead of using up its budget', async () => {
+    const dir = tempDir('studio-hpo-gone-')
+    const c = openTestCore(dir.dir)
+    try {
+      const d = c.hpo.create(xorStudy({ name: 'gone', budget: { trials: 5 } }))
+      c.db.prepare(`UPDATE datasets SET deleted_at = 1 WHERE id = 'xor'`).run()
+      c.hpo.start(d.summary.id)
+      const p = await c.hpo.waitFor(d.summary.id, ['paused'], 30_000)
+      expect(p.message).toMatch(/Could not start the trial's run: No dataset with id "xor"/)
+      const tr = c.hpo.detail(d.summary.id).trials
+      expect(tr.map((x) => x.state)).toEqual(['failed', 'waiting'])
+      expect(tr[1]!.params).toEqual(tr[0]!.params)
+    } finally {
+      await c.close()
+      dir.cleanup()
+    }
+  })
+})
+
 describe('a study survives the studio stopping mid-trial', () => {
   it('reopened on the same data folder: the running trial is failed and re-queued, and the study continues to its budget', async () => {
     const dir = tempDir('studio-hpo-crash-')
