@@ -206,6 +206,11 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
     }
 
     // Which engine trains this run (see the file comment).
+    // A two-class graph may end in one sigmoid unit: its loss is binary cross-entropy on P(class 1),
+    // which only the toolbox loop computes (model.fit and the engine expect one unit per class).
+    const outShape = model.outputs[0]!.shape
+    const sigmoidBinary = classification && Number(outShape[outShape.length - 1]) === 1
+    if (sigmoidBinary && (tb.loss === 'categoricalCrossentropy' || tb.loss === 'sparseCategoricalCrossentropy')) tb.loss = 'binaryCrossentropy'
     const loopReasons = toolboxLoopReasons(tb, header.task)
     // Optimizer slots in the checkpoint: TF.js's (model.fit / toolbox loop) keep the run off the
     // engine so they can be restored; the engine's own go back into the engine.

@@ -117,6 +117,28 @@ describe('training toolbox', () => {
     }
   }, 60_000)
 
+  it('trains a two-class graph that ends in one sigmoid unit (binary cross-entropy on the toolbox loop)', async () => {
+    const dir = path.join(mkdtempSync(path.join(tmpdir(), 'studio-bin-')), 'bin')
+    const make = (n: number, seed: number): { x: Float32Array; y: Int32Array } => {
+      let st = seed
+      const r = (): number => { st = (st * 1103515245 + 12345) % 2147483648; return st / 2147483648 * 2 - 1 }
+      const x = new Float32Array(n * 2)
+      const y = new Int32Array(n)
+      for (let i = 0; i < n; i++) { x[i * 2] = r(); x[i * 2 + 1] = r(); y[i] = x[i * 2]! - x[i * 2 + 1]! > 0 ? 1 : 0 }
+      return { x, y }
+    }
+    writeCache(dir, { name: 'bin', task: 'classification', inputShape: [2], classNames: ['no', 'yes'], xDtype: 'float32', xScale: 1, splits: { train: make(200, 3), val: make(100, 4) } })
+    const graph = { format: 'studio-graph' as const, version: 1 as const, nodes: [
+      { id: 'in', kind: 'Input' as const, inputs: [] },
+      { id: 'out', kind: 'Dense' as const, inputs: ['in'], params: { units: 1, activation: 'sigmoid' as const } }
+    ], outputs: ['out'] }
+    const r = await train({ datasetId: 'bin', model: { kind: 'graph', graph }, optimizer: 'adam', learningRate: 0.05, batchSize: 16, epochs: 20, seed: 1, backend: 'cpu', metrics: ['accuracy', 'auc', 'f1'] }, dir)
+    expect(r.of('backend')[0]!.backend.engine).toMatch(/custom training loop.*loss binaryCrossentropy/)
+    expect(r.last(METRIC.valAcc)).toBeGreaterThanOrEqual(0.95)
+    expect(r.last(METRIC.valAuc)).toBeGreaterThan(0.98)
+    expect(r.last(METRIC.valF1)).toBeGreaterThan(0.9)
+  })
+
   it('ends a run whose loss becomes NaN as diverged, with the step', async () => {
     const dir = linearDataset()
     const r = await train({ datasetId: 'lin', model: { template: 'mlp', hidden: [32, 32] }, optimizer: 'sgd', learningRate: 10, batchSize: 8, epochs: 20, seed: 1, backend: 'cpu' }, dir)
