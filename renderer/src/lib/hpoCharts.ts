@@ -492,7 +492,8 @@ export function surrogate1dOption(s: SurrogateData, p: ParamSpec, c: HpoColors, 
       xAxis: [{ ...xAxis(0, ''), axisLabel: { show: false } }, xAxis(1, p.name)],
       yAxis: [
         { gridIndex: 0, type: 'value', name: L.objective, scale: true, axisLabel: { formatter: fmt } },
-        { gridIndex: 1, type: 'value', name: L.acquisition, scale: true, splitNumber: 2, axisLabel: { formatter: fmt } }
+        // EI and PI are ≥ 0: their axis starts at 0 so heights compare honestly; UCB may be negative.
+        { gridIndex: 1, type: 'value', name: L.acquisition, ...(s.acquisition.every((a) => a >= 0) ? { min: 0 } : { scale: true }), splitNumber: 2, axisLabel: { formatter: fmt } }
       ],
       series: [
         band,
