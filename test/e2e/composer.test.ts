@@ -187,6 +187,13 @@ describe('composer', () => {
     await page.getByTestId('cm-counts').waitFor({ timeout: 120_000 })
     await page.screenshot({ path: path.join(shots, 'composer-run-confusion.png'), fullPage: true })
 
+    // The run's model opens back in the composer (linked to the version it trained).
+    const runId = /#\/runs\/([A-Za-z0-9_-]+)/.exec(page.url())![1]!
+    await page.goto(page.url().replace(/#.*$/, `#/composer?run=${runId}`))
+    await expect.poll(kinds).toEqual(['Input', 'Conv2D', 'MaxPooling2D', 'Flatten', 'Dense'])
+    await expect.poll(() => page.getByTestId('model-version').textContent()).toBe('v1')
+    expect(page.url()).not.toContain('run=')
+
     // The composer in Korean and in dark: error state included.
     for (const [theme, locale] of [['dark', 'en'], ['light', 'ko'], ['dark', 'ko']] as const) {
       await setTheme(theme, locale)

@@ -6,9 +6,9 @@
  */
 import { defineStore } from 'pinia'
 import { computed, ref, shallowRef, watch } from 'vue'
-import type { ModelDetail, ModelSummary } from '@contract/types'
+import { isGraphModel, type ModelDetail, type ModelSummary } from '@contract/types'
 import {
-  analyzeGraph, exportGraphJson, importKerasModel, templateGraph,
+  analyzeGraph, exportGraphJson, graphFromModelSpec, importKerasModel, templateGraph,
   type GraphAnalysis, type GraphSpec, type GraphTemplateId, type LayerKind
 } from '@contract/model'
 import { api } from '@renderer/api/client'
@@ -249,6 +249,36 @@ export const useComposer = defineStore('composer', () => {
   }
 
   /**
+   * Opens the model a run trained: its graph (linked to the saved version it recorded), or the
+   * graph of an issue-2 template run, layer for layer what the trainer built. One undo step.
+   */
+  async function openRun(runId: string): Promise<boolean> {
+    try {
+      const d = await api.call('runs:get', { runId })
+      const m = d.config.model
+      datasetId.value = d.config.datasetId
+      if (isGraphModel(m)) {
+        const name = m.graph.name ?? d.summary.name
+        replace(m.graph, name)
+        if (m.modelId && m.modelVersion) {
+          source.value = { modelId: m.modelId, version: m.modelVersion, name }
+          savedJson.value = JSON.stringify(namedSpec.value)
+          metaOf.set(spec.value, { name, source: source.value, savedJson: savedJson.value })
+        }
+      } else {
+        const ds = datasets.byId(d.config.datasetId)
+        if (!ds) throw new Error(`dataset ${d.config.datasetId} is gone`)
+        const g = graphFromModelSpec(m, datasetInfo(ds))
+        replace(g, g.name ?? m.template)
+      }
+      return true
+    } catch (err) {
+      useToasts().error(err, 'errors.loadFailed', { what: 'runs:get' })
+      return false
+    }
+  }
+
+  /**
    * Saves the graph: a new model, or the next version of the one it came from. Returns the
    * version saved (or the unchanged latest), or null after showing main's message.
    */
@@ -294,7 +324,7 @@ export const useComposer = defineStore('composer', () => {
     spec, namedSpec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
     canUndo, canRedo, dirty, selectedIndex, selected,
     apply, load, undo, redo, seal, insert, remove, moveTo, moveBy, param, inputs, output, rename, selectBy,
-    fromTemplate, fromScratch, importText, exportFile, loadModels, loadDetail, open, save
+    fromTemplate, fromScratch, importText, exportFile, loadModels, loadDetail, open, openRun, save
   }
 })
 
