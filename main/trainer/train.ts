@@ -34,7 +34,7 @@ import { buildCompiledModel } from './models'
 import { installEngineKernelsFor, prepareEngineRun, withEngine } from './engine/studioRun'
 import type { PauseGate } from './pauseGate'
 import { PROTOCOL_VERSION, type CheckpointMessage, type DoneMessage, type ResumeFrom, type TrainerMessage } from './protocol'
-import { epochSeed } from './toolbox/augment'
+import { epochBatchTransform, epochSeed } from './toolbox/augment'
 import { writeDistributions } from './toolbox/distributions'
 import {
   classWeightVector, engineBlockers, hasSchedule, lossFromPredictions, predictSplit, resolvedSchedule, ToolboxLoop, toolboxLoopReasons
@@ -278,6 +278,10 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         metrics.add(METRIC.batchLr, step, cb.epoch, Date.now(), lr)
       }
       : undefined
+    const engineTransform = (epoch: number): ((x: Float32Array, y: Float32Array, n: number) => void) | undefined => {
+      const t = epochBatchTransform(tb, header.inputShape, classification, header.numClasses, config.seed, epoch)
+      return t ? (x, y, n) => t(x, y, null, n) : undefined
+    }
 
     // Pause between batches: the gate parks the loop; `paused`/`resumed` carry the step reached.
     cb.pauseHere = () => {
@@ -331,7 +335,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
       if (fast) {
         const r = await withCode('training', `epoch ${epoch}`, () => fast.trainEpoch(order, cb.step,
           (loss, acc) => cb.recordBatch(loss, acc, Date.now()), () => hooks.signal?.aborted === true || cb.diverged !== null,
-          () => cb.pauseHere(), engineBeforeBatch))
+          () => cb.pauseHere(), engineBeforeBatch, engineTransform(epoch)))
         fitMs = performance.now() - t0
         cb.epochLogs = classification ? { loss: r.loss, acc: r.acc } : { loss: r.loss }
       } else if (loop) {

@@ -160,8 +160,8 @@ describe('correctness anchors (real trainer process)', () => {
     const s = sample('iris')
     const config: RunConfig = {
       datasetId: 'iris', model: { template: 'mlp', hidden: [16] }, optimizer: 'adam', learningRate: 0.01, batchSize: 16, epochs: 8, seed: 5, backend: 'cpu',
-      // Label smoothing keeps this run on the TF.js toolbox loop (the engine path resumes exactly too: unit tests).
-      lrSchedule: { kind: 'cosine', decaySteps: 60, warmupSteps: 8 }, regularization: { l2: 1e-3, labelSmoothing: 0.05 }
+      // Class weights keep this run on the TF.js toolbox loop (the engine path resumes exactly too: unit tests).
+      lrSchedule: { kind: 'cosine', decaySteps: 60, warmupSteps: 8 }, regularization: { l2: 1e-3, classWeights: 'balanced' }
     }
     const full = await runProcess({ config, datasetDir: s.dir })
     // Interrupted: stop as soon as epoch 4's checkpoint is announced, then resume from it in a new process.

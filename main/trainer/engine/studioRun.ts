@@ -34,7 +34,9 @@ export interface EngineRun {
    * (NaN for regression). `shouldStop` is checked after every batch.
    */
   trainEpoch(order: ArrayLike<number>, firstStep: number, onBatch: (loss: number, acc: number) => void,
-    shouldStop: () => boolean, pauseGate?: () => Promise<void> | null, beforeBatch?: (step: number) => void): Promise<EpochResult>
+    shouldStop: () => boolean, pauseGate?: () => Promise<void> | null, beforeBatch?: (step: number) => void,
+    /** Transforms each batch after it is read (augmentation, mixup, …: toolbox/augment.ts); rows [0, n). */
+    transform?: (x: Float32Array, y: Float32Array, n: number) => void): Promise<EpochResult>
   /** [loss, acc] on the val split (acc NaN for regression), or null when there is none. */
   validate(): [number, number] | null
   /** Writes the trained weights into the TF.js model (before saving or evaluating through TF.js). */
@@ -56,8 +58,15 @@ export function prepareEngineRun(model: tf.LayersModel, train: SplitSource, val:
   const run: EngineRun = {
     engine,
     choice,
-    trainEpoch: (order, firstStep, onBatch, shouldStop, pauseGate, beforeBatch) => {
+    trainEpoch: (order, firstStep, onBatch, shouldStop, pauseGate, beforeBatch, transform) => {
       const hooks = { onBatch: (_s: number, l: number, a: number) => onBatch(l, a), shouldStop, pauseGate, beforeBatch }
+      if (transform) {
+        // Batches are copied out (read), transformed, then trained on: the split itself never changes.
+        return fitEpochFrom(engine, (o, s, n, x, y) => {
+          train.read(o, s, n, x, y)
+          transform(x.subarray(0, n * train.inputSize), y.subarray(0, n * train.targetSize), n)
+        }, order.length, order, firstStep, hooks)
+      }
       return train.x && train.y
         ? fitEpoch(engine, train.x, train.y, order.length, order, firstStep, hooks)
         : fitEpochFrom(engine, (o, s, n, x, y) => train.read(o, s, n, x, y), order.length, order, firstStep, hooks)

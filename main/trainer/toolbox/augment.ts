@@ -5,6 +5,7 @@
  * run seed and the epoch, so a run (and a run resumed at an epoch boundary) sees the same batches.
  */
 import type { Augmentation } from '../../../preload/contract/types'
+import type { ResolvedToolbox } from '../../../preload/contract/toolbox'
 
 /** mulberry32: small, fast, seedable; the same generator the engine uses for dropout masks. */
 export class Rng {
@@ -178,4 +179,32 @@ export function cutmix(x: Float32Array, y: Float32Array, sw: Float32Array | null
     if (sw && w0) sw[i] = lam * w0[i]! + (1 - lam) * w0[j]!
   }
   return lam
+}
+
+/** Transforms one batch in place: x (n × example), y (n × numClasses or targets), optional per-example weights. */
+export type BatchTransform = (x: Float32Array, y: Float32Array, sw: Float32Array | null, n: number) => void
+
+/**
+ * The train-batch transform of one epoch — augmentation, label smoothing, then cutmix or mixup —
+ * drawing from one generator seeded by (seed, epoch). The toolbox loop and the studio engine use
+ * the same function, so both see the same batches. Null when the run transforms nothing.
+ * x/y must be exactly n rows long.
+ */
+export function epochBatchTransform(tb: ResolvedToolbox, inputShape: readonly number[], classification: boolean, numClasses: number,
+  seed: number, epoch: number): BatchTransform | null {
+  const reg = tb.regularization
+  const image = inputShape.length === 3
+  const augment = image && reg.augmentation ? reg.augmentation : null
+  const smooth = classification && reg.labelSmoothing > 0
+  const useCutmix = image && reg.cutmixAlpha > 0
+  const useMixup = reg.mixupAlpha > 0
+  if (!augment && !smooth && !useCutmix && !useMixup) return null
+  const rng = new Rng(epochSeed(seed, epoch))
+  const scratch = augment ? new Float32Array(inputShape[0]! * inputShape[1]! * (inputShape[2] ?? 1)) : null
+  return (x, y, sw, n) => {
+    if (augment && scratch) augmentImages(x, n, inputShape, augment, rng, scratch)
+    if (smooth) smoothLabels(y, numClasses, reg.labelSmoothing)
+    if (useCutmix && (!useMixup || rng.next() < 0.5)) cutmix(x, y, sw, n, inputShape, rng, reg.cutmixAlpha)
+    else if (useMixup) mixup(x, y, sw, n, rng, reg.mixupAlpha)
+  }
 }

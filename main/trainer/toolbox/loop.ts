@@ -15,7 +15,7 @@ import type { ResolvedToolbox } from '../../../preload/contract/toolbox'
 import { batches, type SplitSource } from '../data/batchSource'
 import { learningRateAt, type LrSchedule } from '../evaluation/schedules'
 import { setOptimizerLearningRate } from '../models'
-import { augmentImages, cutmix, epochSeed, mixup, Rng, smoothLabels } from './augment'
+import { epochBatchTransform } from './augment'
 
 /** tfjs-layers' epsilon() for float32: probabilities are clipped to [ε, 1−ε] as Keras does. */
 const EPS = 1e-7
@@ -30,13 +30,19 @@ export function toolboxLoopReasons(tb: ResolvedToolbox, task: 'classification' |
 
 /**
  * Toolbox features model.fit lacks but the studio engine does itself: LR schedules (rate set
- * before each step), L1/L2 on kernels and gradient clipping (engine.setGradientOptions).
+ * before each step), L1/L2 on kernels and gradient clipping (engine.setGradientOptions), and the
+ * batch transforms (augmentation, label smoothing, mixup, cutmix: applied as batches are read).
  */
 export function engineFeatures(tb: ResolvedToolbox): string[] {
   const r: string[] = []
   if (hasSchedule(tb)) r.push('a learning-rate schedule')
   if (tb.regularization.l1 > 0 || tb.regularization.l2 > 0) r.push('L1/L2 penalties')
   if (tb.gradClip) r.push('gradient clipping')
+  const g = tb.regularization
+  if (g.labelSmoothing > 0) r.push('label smoothing')
+  if (g.mixupAlpha > 0) r.push('mixup')
+  if (g.cutmixAlpha > 0) r.push('cutmix')
+  if (g.augmentation) r.push('augmentation')
   return r
 }
 
@@ -63,10 +69,6 @@ export function engineBlockers(tb: ResolvedToolbox, task: 'classification' | 're
   if (tb.optimizer === 'adamw' || tb.optimizer === 'adagrad') r.push(`optimizer ${tb.optimizer}`)
   if (!plainLoss) r.push(`loss ${tb.loss}`)
   const g = tb.regularization
-  if (g.labelSmoothing > 0) r.push('label smoothing')
-  if (g.mixupAlpha > 0) r.push('mixup')
-  if (g.cutmixAlpha > 0) r.push('cutmix')
-  if (g.augmentation) r.push('augmentation')
   if (g.classWeights) r.push('class weights')
   return r
 }
@@ -191,10 +193,8 @@ export class ToolboxLoop {
    */
   async trainEpoch(source: SplitSource, order: Int32Array, batchSize: number, epoch: number, firstStep: number, hooks: LoopHooks): Promise<LoopEpoch> {
     const { model, optimizer, tb, classification, numClasses, inputShape } = this.s
-    const rng = new Rng(epochSeed(this.s.seed, epoch))
     const reg = tb.regularization
-    const image = inputShape.length === 3
-    const scratch = image && reg.augmentation ? new Float32Array(inputShape[0]! * inputShape[1]! * inputShape[2]!) : null
+    const transform = epochBatchTransform(tb, inputShape, classification, numClasses, this.s.seed, epoch)
     const vars = model.trainableWeights.map((w) => w.read() as tf.Variable)
     let lossSum = 0
     let accSum = 0
@@ -214,12 +214,7 @@ export class ToolboxLoop {
           sw[i] = this.s.classWeights[c]!
         }
       }
-      if (scratch && reg.augmentation) augmentImages(x, n, inputShape, reg.augmentation, rng, scratch)
-      if (classification) smoothLabels(y, numClasses, reg.labelSmoothing)
-      const useCutmix = image && reg.cutmixAlpha > 0
-      const useMixup = reg.mixupAlpha > 0
-      if (useCutmix && (!useMixup || rng.next() < 0.5)) cutmix(x, y, sw, n, inputShape, rng, reg.cutmixAlpha)
-      else if (useMixup) mixup(x, y, sw, n, rng, reg.mixupAlpha)
+      transform?.(x, y, sw, n)
 
       const lr = this.lrAt(step)
       setOptimizerLearningRate(optimizer, lr)
