@@ -260,6 +260,7 @@ describe('composer', () => {
     await page.getByTestId('layer-hidden').click()
     await typeParam('units', '64')
     await expect.poll(() => page.getByTestId('model-version').textContent()).toBe('v1*')
+    await page.getByTestId('version-note').fill('wider hidden layer')
     await page.getByTestId('save-model').click()
     await expect.poll(() => page.getByTestId('model-version').textContent(), { timeout: 15_000 }).toBe('v2')
 
@@ -301,6 +302,7 @@ describe('composer', () => {
     await page.getByTestId('open-versions').click()
     await page.getByTestId('version-2').waitFor()
     await page.getByTestId('version-1').waitFor()
+    expect(await page.getByTestId('version-2').textContent()).toContain('wider hidden layer')
     await page.screenshot({ path: path.join(shots, 'composer-versions.png') })
     await page.getByTestId('open-version-1').click()
     await expect.poll(() => page.getByTestId('model-version').textContent()).toBe('v1')

@@ -171,6 +171,7 @@ export default {
   versionsBtn: 'Versions…',
   saving: 'Saving…',
   saveVersion: 'Save new version',
+  notePlaceholder: 'What changed? (optional)',
   save: 'Save',
   keysHint: '↑↓ select · Alt+↑↓ move · Del remove · Ctrl+Z undo',
   totalParams: 'Total params',

@@ -173,6 +173,7 @@ const ko: typeof en = {
   versionsBtn: '버전…',
   saving: '저장 중…',
   saveVersion: '새 버전 저장',
+  notePlaceholder: '무엇이 바뀌었나요? (선택)',
   save: '저장',
   keysHint: '↑↓ 선택 · Alt+↑↓ 이동 · Del 삭제 · Ctrl+Z 실행 취소',
   totalParams: '전체 파라미터',
