@@ -278,9 +278,22 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         metrics.add(METRIC.batchLr, step, cb.epoch, Date.now(), lr)
       }
       : undefined
+    // Batch transforms and class weights on the engine: weights from each row's class (before
+    // smoothing/mixing, which then mix the weights too), handed to the engine per batch.
+    const engineWeights = fast && classWeights ? new Float32Array(batchSize) : null
+    fast?.engine.setSampleWeights(engineWeights)
     const engineTransform = (epoch: number): ((x: Float32Array, y: Float32Array, n: number) => void) | undefined => {
       const t = epochBatchTransform(tb, header.inputShape, classification, header.numClasses, config.seed, epoch)
-      return t ? (x, y, n) => t(x, y, null, n) : undefined
+      if (!engineWeights || !classWeights) return t ? (x, y, n) => t(x, y, null, n) : undefined
+      const k = header.numClasses
+      return (x, y, n) => {
+        for (let i = 0; i < n; i++) {
+          let c = 0
+          for (let j = 1; j < k; j++) if (y[i * k + j]! > y[i * k + c]!) c = j
+          engineWeights[i] = classWeights[c]!
+        }
+        t?.(x, y, engineWeights.subarray(0, n), n)
+      }
     }
 
     // Pause between batches: the gate parks the loop; `paused`/`resumed` carry the step reached.

@@ -160,8 +160,8 @@ describe('correctness anchors (real trainer process)', () => {
     const s = sample('iris')
     const config: RunConfig = {
       datasetId: 'iris', model: { template: 'mlp', hidden: [16] }, optimizer: 'adam', learningRate: 0.01, batchSize: 16, epochs: 8, seed: 5, backend: 'cpu',
-      // Class weights keep this run on the TF.js toolbox loop (the engine path resumes exactly too: unit tests).
-      lrSchedule: { kind: 'cosine', decaySteps: 60, warmupSteps: 8 }, regularization: { l2: 1e-3, classWeights: 'balanced' }
+      // A loss named explicitly keeps this run on the TF.js toolbox loop (the engine path resumes exactly too: unit tests).
+      loss: 'sparseCategoricalCrossentropy', lrSchedule: { kind: 'cosine', decaySteps: 60, warmupSteps: 8 }, regularization: { l2: 1e-3, classWeights: 'balanced' }
     }
     const full = await runProcess({ config, datasetDir: s.dir })
     // Interrupted: stop as soon as epoch 4's checkpoint is announced, then resume from it in a new process.
@@ -202,13 +202,14 @@ describe('correctness anchors (real trainer process)', () => {
 
   it('pause parks the trainer between batches until resume; stop still ends a paused run', async () => {
     const s = sample('digits')
-    const config: RunConfig = { datasetId: 'digits', model: { template: 'mlp', hidden: [32] }, optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 2, seed: 1, backend: 'cpu', lrSchedule: { kind: 'cosine' } }
+    // Long enough (the engine trains an epoch of this in ~0.1 s) that the pause lands mid-run.
+    const config: RunConfig = { datasetId: 'digits', model: { template: 'mlp', hidden: [32] }, optimizer: 'adam', learningRate: 0.001, batchSize: 32, epochs: 30, seed: 1, backend: 'cpu', lrSchedule: { kind: 'cosine' } }
     let pointsAtPause = -1
     let pointsBeforeResume = -1
     const count = (ms: TrainerMessage[]): number => ms.reduce((n, m) => n + (m.type === 'metrics' ? m.batch.name.length : 0), 0)
     let asked = false
     const r = await runProcess({ config, datasetDir: s.dir }, (m, send, so) => {
-      if (m.type === 'metrics' && !asked && count(so) > 20) { asked = true; send({ type: 'pause' }) }
+      if (m.type === 'metrics' && !asked) { asked = true; send({ type: 'pause' }) }
       if (m.type === 'paused') {
         pointsAtPause = count(so)
         setTimeout(() => { pointsBeforeResume = count(so); send({ type: 'resume' }) }, 300)

@@ -151,6 +151,7 @@ export class FastEngine {
   private readonly model: tf.LayersModel
   private readonly random: () => number
   private gradOpts: GradientOptions | null = null
+  private sampleWeights: Float32Array | null = null
   private accBeta1 = 1
   private accBeta2 = 1
   private iterations = 0
@@ -511,7 +512,8 @@ export class FastEngine {
     this.gather(x, order, start, n, this.acts[0]!, this.inputSize)
     this.gather(y, order, start, n, this.targets, this.outputSize)
     const out = this.forward(n, true)
-    const la = this.lossAndGrad(out, this.targets, n, this.grads[this.steps.length]!)
+    // Per-example weights (class weights) of this batch, when set: loss = Σ wᵢ·lᵢ / n, as Keras.
+    const la = this.lossAndGrad(out, this.targets, n, this.grads[this.steps.length]!, this.sampleWeights)
     this.backward(n)
     const penalty = this.gradOpts ? this.applyGradientOptions(this.gradOpts) : 0
     this.update()
@@ -609,19 +611,20 @@ export class FastEngine {
    * The batch loss (as tfjs-layers defines it) and, when `grad` is given, its gradient w.r.t. the
    * last layer's pre-softmax output (softmax head) or output (otherwise), already divided by n.
    */
-  private lossAndGrad(out: Float32Array, t: Float32Array, n: number, grad: Float32Array | null): LossAcc {
+  private lossAndGrad(out: Float32Array, t: Float32Array, n: number, grad: Float32Array | null, w: Float32Array | null = null): LossAcc {
     const D = this.outputSize
     let loss = 0
     if (this.loss === 'meanSquaredError') {
       const scale = 2 / (n * D)
       for (let r = 0; r < n; r++) {
+        const wr = w ? w[r]! : 1
         let s = 0
         for (let j = 0; j < D; j++) {
           const d = out[r * D + j]! - t[r * D + j]!
           s += d * d
-          if (grad) grad[r * D + j] = scale * d
+          if (grad) grad[r * D + j] = scale * d * wr
         }
-        loss += s / D
+        loss += (wr * s) / D
       }
       return { loss: loss / n, acc: NaN }
     }
@@ -655,7 +658,8 @@ export class FastEngine {
           gq += g * q
         }
       }
-      loss += rowLoss
+      const wr = w ? w[r]! : 1
+      loss += wr * rowLoss
       if (grad) {
         // dp_j = (g_j − Σ g q) / s, then through softmax: dz_k = p_k (dp_k − Σ_j p_j dp_j).
         let pdp = 0
@@ -664,7 +668,7 @@ export class FastEngine {
           grad[o + j] = dp
           pdp += out[o + j]! * dp
         }
-        for (let j = 0; j < D; j++) grad[o + j] = out[o + j]! * (grad[o + j]! - pdp) / n
+        for (let j = 0; j < D; j++) grad[o + j] = (out[o + j]! * (grad[o + j]! - pdp) / n) * wr
       }
     }
     return { loss: loss / n, acc: correct / n }
@@ -687,6 +691,14 @@ export class FastEngine {
 
   /** The model this engine trains. */
   get tfModel(): tf.LayersModel { return this.model }
+
+  /**
+   * Per-example loss weights for the next trainBatch calls (rows [0, n) of the batch), or null
+   * for none. The caller refills the array before each batch (class weights, issue 4).
+   */
+  setSampleWeights(w: Float32Array | null): void {
+    this.sampleWeights = w
+  }
 
   /** Sets the learning rate for the next steps (LR schedules, issue 4); every optimizer kind has one. */
   setLearningRate(lr: number): void {

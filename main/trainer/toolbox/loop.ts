@@ -43,6 +43,7 @@ export function engineFeatures(tb: ResolvedToolbox): string[] {
   if (g.mixupAlpha > 0) r.push('mixup')
   if (g.cutmixAlpha > 0) r.push('cutmix')
   if (g.augmentation) r.push('augmentation')
+  if (g.classWeights) r.push('class weights')
   return r
 }
 
@@ -69,7 +70,6 @@ export function engineBlockers(tb: ResolvedToolbox, task: 'classification' | 're
   if (tb.optimizer === 'adamw' || tb.optimizer === 'adagrad') r.push(`optimizer ${tb.optimizer}`)
   if (!plainLoss) r.push(`loss ${tb.loss}`)
   const g = tb.regularization
-  if (g.classWeights) r.push('class weights')
   return r
 }
 

@@ -74,7 +74,7 @@ describe('training toolbox', () => {
   it('applies and logs the LR schedule per batch and per epoch, on the studio engine and the toolbox loop', async () => {
     const s = sample('iris')
     const lrSchedule = { kind: 'exponential' as const, decayRate: 0.9, decaySteps: 3, staircase: true, warmupSteps: 4 }
-    for (const [extra, engine] of [[{}, /studio engine/], [{ regularization: { classWeights: 'balanced' as const } }, /custom training loop/]] as const) {
+    for (const [extra, engine] of [[{}, /studio engine/], [{ optimizer: 'adamw' as const }, /custom training loop/]] as const) {
       const r = await train(suggestedConfig(s, { epochs: 3, learningRate: 0.05, lrSchedule, ...extra }), s.dir)
       expect(r.of('backend')[0]!.backend.engine).toMatch(engine)
       const batch = r.series(METRIC.batchLr)
@@ -162,7 +162,7 @@ describe('training toolbox', () => {
 
   it('checkpoints every N epochs plus the best, with optimizer state and state.json', async () => {
     const s = sample('iris')
-    const r = await train(suggestedConfig(s, { epochs: 6, regularization: { classWeights: 'balanced' }, checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
+    const r = await train(suggestedConfig(s, { epochs: 6, optimizer: 'adamw', checkpointPolicy: { everyEpochs: 3, bestMetric: 'val_acc' } }), s.dir)
     const cks = r.of('checkpoint')
     expect(cks.filter((c) => c.reasons!.includes('periodic')).map((c) => c.epoch)).toEqual([3, 6])
     expect(cks.at(-1)!.reasons).toContain('final')
@@ -232,7 +232,7 @@ describe('training toolbox', () => {
 
   it('resuming from a checkpoint gives the same final metrics as an uninterrupted run', async () => {
     const s = sample('iris')
-    const config = suggestedConfig(s, { epochs: 6, backend: 'cpu', lrSchedule: { kind: 'cosine', decaySteps: 40, warmupSteps: 5 }, regularization: { l2: 1e-3, classWeights: 'balanced' } })
+    const config = suggestedConfig(s, { epochs: 6, backend: 'cpu', lrSchedule: { kind: 'cosine', decaySteps: 40, warmupSteps: 5 }, optimizer: 'adamw', regularization: { l2: 1e-3, classWeights: 'balanced' } })
     const full = await train(config, s.dir)
     const dir = runDir()
     const first = await train({ ...config, epochs: 3 }, s.dir, { runDir: dir })
@@ -271,10 +271,10 @@ describe('training toolbox', () => {
       return w
     }
     const w0 = await initial()
-    // On the studio engine, and on the toolbox loop (class weights send the run there).
-    for (const [gradClip, regularization] of [[{ value: 1e-3 }, {}], [{ norm: 1e-3 }, {}], [{ value: 1e-3 }, { classWeights: [1, 1, 1] }], [{ norm: 1e-3 }, { classWeights: [1, 1, 1] }]] as const) {
-      const r = await train(suggestedConfig(s, { model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, epochs: 1, gradClip, regularization: regularization as unknown as RunConfig['regularization'] }), s.dir)
-      expect(r.of('backend')[0]!.backend.engine).toMatch('classWeights' in regularization ? /custom training loop/ : /studio engine/)
+    // On the studio engine, and on the toolbox loop (a loss named other than the default sends the run there).
+    for (const [gradClip, extra] of [[{ value: 1e-3 }, {}], [{ norm: 1e-3 }, {}], [{ value: 1e-3 }, { loss: 'sparseCategoricalCrossentropy' }], [{ norm: 1e-3 }, { loss: 'sparseCategoricalCrossentropy' }]] as const) {
+      const r = await train(suggestedConfig(s, { model: { template: 'mlp', hidden: [16] }, optimizer: 'sgd', learningRate: 1, epochs: 1, gradClip, ...(extra as Partial<RunConfig>) }), s.dir)
+      expect(r.of('backend')[0]!.backend.engine).toMatch('loss' in extra ? /custom training loop/ : /studio engine/)
       const steps = r.of('done')[0]!.steps
       const ck = r.of('checkpoint').at(-1)!
       const model = await loadCheckpointModel(ck.path)
@@ -325,10 +325,10 @@ describe('training toolbox', () => {
     expect(a[0]!).toBeGreaterThan(plain.series(METRIC.loss)[0]!.value)
   })
 
-  it('augmentation, label smoothing and mixup run on the studio engine with the same batches as the toolbox loop', async () => {
+  it('augmentation, label smoothing, mixup/cutmix and class weights run on the studio engine with the same batches as the toolbox loop', async () => {
     const s = sample('digits')
     const config = suggestedConfig(s, { epochs: 1, batchSize: 64, model: { template: 'mlp', hidden: [32] }, optimizer: 'sgd', learningRate: 0.05,
-      regularization: { labelSmoothing: 0.1, mixupAlpha: 0.4, cutmixAlpha: 1, augmentation: { flip: 'horizontal', shift: 0.1, rotation: 10, crop: 2, noise: 0.02 } } })
+      regularization: { labelSmoothing: 0.1, mixupAlpha: 0.4, cutmixAlpha: 1, augmentation: { flip: 'horizontal', shift: 0.1, rotation: 10, crop: 2, noise: 0.02 }, classWeights: [1, 2, 1, 1, 1, 1, 1, 1, 1, 3] } })
     const engine = await train(config, s.dir)
     expect(engine.of('backend')[0]!.backend.engine).toMatch(/studio engine/)
     const again = await train(config, s.dir)
@@ -374,8 +374,8 @@ describe('training toolbox', () => {
     const dir = runDir()
     const first = await train(suggestedConfig(s, { epochs: 2 }), s.dir, { runDir: dir })
     const ck = first.of('checkpoint').at(-1)!
-    // The engine saved its own slots; a toolbox-loop run (class weights) cannot take them.
-    const rest = await train(suggestedConfig(s, { epochs: 3, regularization: { classWeights: 'balanced' } }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
+    // The engine saved its own slots; a toolbox-loop run (adamw) cannot take them.
+    const rest = await train(suggestedConfig(s, { epochs: 3, optimizer: 'adamw' }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
     const n = rest.of('notice').find((m) => m.code === 'optimizer_state')!
     expect(n.message).toMatch(/fresh optimizer state: the checkpoint holds the studio engine's optimizer state/)
     expect(rest.of('done')[0]).toMatchObject({ status: 'completed', epochsDone: 3 })
