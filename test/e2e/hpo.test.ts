@@ -6,7 +6,8 @@
  * parallel-coordinates charts fill in, pause (no trial runs while paused), resume, and let it
  * finish its budget. Screenshots of the form and the study in en/ko and light/dark.
  */
-import { mkdirSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -291,4 +292,43 @@ describe('HPO study in the browser', () => {
     expect(await page.getByTestId(`study-row-${draftId}`).count()).toBe(0)
     expect(pageErrors).toEqual([])
   }, 600_000)
+
+  it('a study the CLI runs on the same data folder shows up and fills in live', async () => {
+    if (!page.url().startsWith('http')) await page.goto(serve.url)
+    await setPrefs('en', 'light')
+    await page.goto(page.url().replace(/#.*$/, '#/studies'))
+    await page.getByTestId('studies-table').waitFor({ timeout: 30_000 })
+    const config = path.join(t.dir, 'study.json')
+    writeFileSync(config, JSON.stringify({
+      name: 'from the CLI',
+      baseConfig: { datasetId: 'digits', model: { template: 'mlp', hidden: [32] }, optimizer: 'sgd', learningRate: 0.1, batchSize: 100, epochs: 4, seed: 1 },
+      space: { params: [{ name: 'learningRate', kind: 'float', low: 0.01, high: 0.5, log: true }, { name: 'model.units', kind: 'discrete', values: [30, 60] }] },
+      objective: { metric: 'val_acc', direction: 'maximize' },
+      sampler: { kind: 'random', seed: 3 },
+      budget: { trials: 16 }
+    }))
+    const cli = spawn(process.execPath, [path.join(repoRoot, 'out', 'main', 'cli.js'), 'hpo', '--config', config, '--data-dir', t.dir], { stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    cli.stdout!.on('data', (d) => { out += String(d) })
+    cli.stderr!.on('data', (d) => { out += String(d) })
+    const exited = new Promise<number | null>((resolve) => cli.once('exit', resolve))
+    try {
+      const row = page.locator('[data-testid^="study-row-"]', { hasText: 'from the CLI' })
+      await row.waitFor({ timeout: 60_000 })
+      await row.click()
+      await page.getByTestId('study-title').waitFor({ timeout: 30_000 })
+      // Seen running, then finishing, without a reload: this window polls a study no event reports.
+      const seenRunning = await page.getByTestId('study-state').getAttribute('data-state')
+      const seenDone = Number(await attr('study-progress', 'data-done'))
+      console.info(`CLI study first seen ${seenRunning}; progress ${seenDone} of 16`)
+      expect(seenRunning).toBe('running')
+      await page.waitForFunction((n) => Number(document.querySelector('[data-testid="study-progress"]')?.getAttribute('data-done') ?? 0) > n, seenDone, { timeout: 120_000 })
+      await waitState('completed', 120_000)
+      expect(await exited, out).toBe(0)
+      await expect.poll(() => points('chart-history'), { timeout: 15_000 }).toBe(await page.locator('[data-testid^="trial-row-"][data-state="complete"]').count())
+    } finally {
+      if (cli.exitCode === null) cli.kill('SIGTERM')
+    }
+    expect(pageErrors).toEqual([])
+  }, 300_000)
 })
