@@ -6,7 +6,7 @@ import { newRow } from '../../renderer/src/lib/hpoSpace'
 import {
   applyTutorial, newStudyForm, prunerConfig, samplerConfig, tutorialDataset, validateStudyForm, type StudyForm
 } from '../../renderer/src/lib/hpoStudyForm'
-import { filterTrials, sortTrials, studyActions, studyProgress, upsertTrial } from '../../renderer/src/lib/hpoTrials'
+import { filterTrials, formatTrialDuration, sortTrials, studyActions, studyProgress, upsertTrial } from '../../renderer/src/lib/hpoTrials'
 import { formFromDataset } from '../../renderer/src/lib/runForm'
 
 const digits: DatasetSummary = {
@@ -142,6 +142,12 @@ describe('trials table logic', () => {
     expect(next[3]).toEqual(done)
     expect(ts[3]!.state).toBe('running')
     expect(upsertTrial(ts.slice(0, 2), ts[4]!).map((t) => t.number)).toEqual([0, 1, 4])
+  })
+  it('trial durations: tenths of a second under a minute, m:ss above', () => {
+    expect(formatTrialDuration(430)).toBe('0.4 s')
+    expect(formatTrialDuration(59_940)).toBe('59.9 s')
+    expect(formatTrialDuration(61_000)).toBe('1:01')
+    expect(formatTrialDuration(null)).toBe('—')
   })
   it('progress and the buttons each state offers', () => {
     expect(studyProgress({ counts: { total: 5, waiting: 1, running: 1, complete: 2, pruned: 0, failed: 1 }, budget: { trials: 6, wallTimeMs: null } })).toEqual({ done: 3, total: 6, fraction: 0.5 })

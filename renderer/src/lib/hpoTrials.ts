@@ -3,6 +3,7 @@
  * the trials table, and the progress line (done of budget, ETA).
  */
 import type { HpoStudySummary, HpoTrialInfo, HpoTrialState } from '../../../preload/contract/types'
+import { formatDuration } from './format'
 
 /** A table column to sort by: a fixed column or `param:<name>`. */
 export type TrialSortKey = 'number' | 'state' | 'value' | 'duration' | `param:${string}`
@@ -82,4 +83,10 @@ export function studyActions(state: HpoStudySummary['state']): { start: boolean;
     stop: state === 'running' || state === 'paused' || state === 'pausing',
     extend: state !== 'draft' && state !== 'stopped'
   }
+}
+
+/** A trial's duration: tenths of a second under a minute (short trials differ there), m:ss above. */
+export function formatTrialDuration(ms: number | null): string {
+  if (ms === null || !Number.isFinite(ms) || ms < 0) return '—'
+  return ms < 60_000 ? `${(ms / 1000).toFixed(1)} s` : formatDuration(ms)
 }
