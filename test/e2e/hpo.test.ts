@@ -268,7 +268,7 @@ describe('HPO study in the browser', () => {
     await page.waitForFunction(() => document.querySelector('[data-testid="chart-surrogate"] canvas') !== null, null, { timeout: 30_000 })
     await shot('hpo-study-parallel-ko-dark', 3000)
 
-    // Import this study's trials into a new draft, then delete the draft (confirmed).
+    // Import this study's trials into a new draft, run it, stop it, delete it (both confirmed).
     await setPrefs('en', 'light')
     await page.goto(page.url().replace(/#.*$/, '#/studies/new'))
     await page.getByTestId('space-tutorial').click()
@@ -283,6 +283,15 @@ describe('HPO study in the browser', () => {
     await page.getByTestId('warm-import').click()
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^="trial-row-"][data-state="complete"]').length > 0, null, { timeout: 10_000 })
     await shot('hpo-study-imported-en-light', 1000)
+    // Start it, then Stop (confirmed): the running trial ends, the study is stopped for good.
+    const importedRows = await page.locator('[data-testid^="trial-row-"]').count()
+    await page.getByTestId('study-start').click()
+    await page.waitForFunction((n) => document.querySelectorAll('[data-testid^="trial-row-"]').length > n, importedRows, { timeout: 60_000 })
+    page.once('dialog', (d) => { void d.accept() })
+    await page.getByTestId('study-stop').click()
+    await waitState('stopped', 60_000)
+    await expect.poll(() => page.locator('[data-testid^="trial-row-"][data-state="running"]').count(), { timeout: 10_000 }).toBe(0)
+    expect(await page.getByTestId('study-resume').count()).toBe(0)
     const draftId = (await page.evaluate(() => location.hash)).split('/').pop()!
     page.once('dialog', (d) => { void d.accept() })
     await page.getByTestId('study-delete').click()
