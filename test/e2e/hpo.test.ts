@@ -7,37 +7,25 @@
  * finish its budget. Screenshots of the form and the study in en/ko and light/dark.
  */
 import { spawn } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, startServe } from '../helpers/browser'
+import { closeStudioPage, openStudioPage, type StudioPage } from '../helpers/browser'
 import { repoRoot } from '../helpers/core'
-import { tempDir } from '../helpers/tmp'
 
 const shots = path.join(repoRoot, 'test', 'e2e', '__screenshots__')
 const TRIALS = 7
-let t: ReturnType<typeof tempDir>
-let serve: Awaited<ReturnType<typeof startServe>>
-let browser: Browser
-let page: Page
+let t: StudioPage['t']
+let serve: StudioPage['serve']
+let browser: StudioPage['browser']
+let page: StudioPage['page']
 const pageErrors: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
-  t = tempDir('studio-e2e-hpo-')
-  serve = await startServe(t.dir)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1440, height: 1000 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()) })
+  ({ t, serve, browser, page } = await openStudioPage('studio-e2e-hpo-', pageErrors, { width: 1440, height: 1000 }))
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  t?.cleanup()
-})
+afterAll(() => closeStudioPage({ t, serve, browser }))
 
 const attr = (testId: string, name: string): Promise<string | null> => page.getByTestId(testId).getAttribute(name)
 async function points(testId: string): Promise<number> {

@@ -5,19 +5,16 @@
  * DataTransfer, pick the target in the import dialog, import, see the virtualized table, start a
  * training on the new dataset and see it run. Screenshots in English and Korean, light and dark.
  */
-import { mkdirSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, startServe } from '../helpers/browser'
+import { closeStudioPage, openStudioPage, type StudioPage } from '../helpers/browser'
 import { repoRoot } from '../helpers/core'
-import { tempDir } from '../helpers/tmp'
 
 const shots = path.join(repoRoot, 'test', 'e2e', '__screenshots__')
-let t: ReturnType<typeof tempDir>
-let serve: Awaited<ReturnType<typeof startServe>>
-let browser: Browser
-let page: Page
+let t: StudioPage['t']
+let serve: StudioPage['serve']
+let browser: StudioPage['browser']
+let page: StudioPage['page']
 const pageErrors: string[] = []
 
 /** 300 rows: four numeric features that separate three species, and the label last. */
@@ -58,20 +55,10 @@ async function dropCsv(csv: string, name: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
-  t = tempDir('studio-e2e-import-')
-  serve = await startServe(t.dir)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()) })
+  ({ t, serve, browser, page } = await openStudioPage('studio-e2e-import-', pageErrors, { width: 1440, height: 900 }))
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  t?.cleanup()
-})
+afterAll(() => closeStudioPage({ t, serve, browser }))
 
 describe('import in browser mode', () => {
   it('drops a CSV, picks the target, imports, browses the table and trains on it', async () => {

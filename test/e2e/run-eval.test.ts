@@ -8,36 +8,25 @@
  * and resume the parent from its first checkpoint.
  * Screenshots in English/light and Korean/dark.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Browser, Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { launchChromium, startServe } from '../helpers/browser'
+import { closeStudioPage, openStudioPage, type StudioPage } from '../helpers/browser'
 import { repoRoot } from '../helpers/core'
-import { tempDir } from '../helpers/tmp'
 
 const shots = path.join(repoRoot, 'test', 'e2e', '__screenshots__')
-let t: ReturnType<typeof tempDir>
-let serve: Awaited<ReturnType<typeof startServe>>
-let browser: Browser
-let page: Page
+let t: StudioPage['t']
+let serve: StudioPage['serve']
+let browser: StudioPage['browser']
+let page: StudioPage['page']
 const pageErrors: string[] = []
 
 beforeAll(async () => {
-  mkdirSync(shots, { recursive: true })
-  t = tempDir('studio-e2e-eval-')
-  serve = await startServe(t.dir)
-  browser = await launchChromium()
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } })
-  page.on('pageerror', (e) => pageErrors.push(e.message))
-  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()) })
+  ({ t, serve, browser, page } = await openStudioPage('studio-e2e-eval-', pageErrors, { width: 1440, height: 900 }))
 }, 60_000)
 
-afterAll(async () => {
-  await browser?.close()
-  await serve?.stop()
-  t?.cleanup()
-})
+afterAll(() => closeStudioPage({ t, serve, browser }))
 
 const status = (p: Page): Promise<string | null> => p.getByTestId('run-status').getAttribute('data-status')
 async function waitStatus(want: string[], timeout = 120_000): Promise<void> {

@@ -1,8 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync } from 'node:fs'
 import path from 'node:path'
-import { chromium, type Browser } from 'playwright-core'
+import { chromium, type Browser, type Page } from 'playwright-core'
 import { repoRoot } from './core'
+import { tempDir, type TempDir } from './tmp'
 
 /** Debian's chromium, never a downloaded one. */
 export function chromiumPath(): string {
@@ -47,4 +48,32 @@ export function startServe(dataDir: string): Promise<{ url: string; proc: ChildP
     })
     proc.once('exit', (code) => { clearTimeout(timer); reject(new Error(`serve exited with ${code}:\n${out}\n${err}`)) })
   })
+}
+
+export interface StudioPage {
+  t: TempDir
+  serve: Awaited<ReturnType<typeof startServe>>
+  browser: Browser
+  page: Page
+}
+
+/**
+ * The e2e tests' common start: a temp data folder, `studio serve` on it, Debian Chromium and one
+ * page whose uncaught errors and console errors land in `pageErrors` (tests assert it stays empty).
+ */
+export async function openStudioPage(prefix: string, pageErrors: string[], viewport = { width: 1440, height: 900 }): Promise<StudioPage> {
+  mkdirSync(path.join(repoRoot, 'test', 'e2e', '__screenshots__'), { recursive: true })
+  const t = tempDir(prefix)
+  const serve = await startServe(t.dir)
+  const browser = await launchChromium()
+  const page = await browser.newPage({ viewport })
+  page.on('pageerror', (e) => pageErrors.push(e.message))
+  page.on('console', (m) => { if (m.type() === 'error') pageErrors.push(m.text()) })
+  return { t, serve, browser, page }
+}
+
+export async function closeStudioPage(s: Partial<Omit<StudioPage, 'page'>>): Promise<void> {
+  await s.browser?.close()
+  await s.serve?.stop()
+  s.t?.cleanup()
 }
