@@ -6,7 +6,7 @@
  */
 import { unzipSync } from 'fflate'
 import type { SplitName } from './cache'
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 import { readWholeLean, type SourceFile } from './sourceFiles'
 
 // ── IDX ──────────────────────────────────────────────────────────────────────────────────────────
@@ -20,25 +20,25 @@ export interface IdxArray {
 
 /** Reads the IDX header of decompressed bytes; throws bad_magic / truncated / unsupported. */
 export function parseIdx(f: SourceFile, b: Buffer): IdxArray {
-  if (b.length === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes); expected an IDX file.`, { file: f.name })
+  if (b.length === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes); expected an IDX file.`, { file: f.name }, detail('emptyFile', { file: f.name }))
   if (b.length < 4 || b[0] !== 0 || b[1] !== 0) {
-    throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected the magic number 00 00 08 0N at offset 0, found ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}.`, { file: f.name, offset: 0 })
+    throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected the magic number 00 00 08 0N at offset 0, found ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}.`, { file: f.name, offset: 0 }, detail('idxMagic', { file: f.name, found: [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ') }))
   }
   if (b[2] !== 0x08) {
-    throw new ImportError('unsupported', `${f.name}: IDX data type 0x${b[2]!.toString(16).padStart(2, '0')} at offset 2 is not supported; the studio reads unsigned bytes (0x08), as MNIST and Fashion-MNIST use.`, { file: f.name, offset: 2 })
+    throw new ImportError('unsupported', `${f.name}: IDX data type 0x${b[2]!.toString(16).padStart(2, '0')} at offset 2 is not supported; the studio reads unsigned bytes (0x08), as MNIST and Fashion-MNIST use.`, { file: f.name, offset: 2 }, detail('idxType', { file: f.name, found: `0x${b[2]!.toString(16).padStart(2, '0')}` }))
   }
   const rank = b[3]!
-  if (rank < 1 || rank > 4) throw new ImportError('bad_magic', `${f.name}: IDX rank ${rank} at offset 3; expected 1 (labels) to 4 (images).`, { file: f.name, offset: 3 })
-  if (b.length < 4 + 4 * rank) throw new ImportError('truncated', `${f.name}: the IDX header needs ${4 + 4 * rank} bytes, the file has ${b.length}.`, { file: f.name, offset: b.length })
+  if (rank < 1 || rank > 4) throw new ImportError('bad_magic', `${f.name}: IDX rank ${rank} at offset 3; expected 1 (labels) to 4 (images).`, { file: f.name, offset: 3 }, detail('idxRank', { file: f.name, found: rank }))
+  if (b.length < 4 + 4 * rank) throw new ImportError('truncated', `${f.name}: the IDX header needs ${4 + 4 * rank} bytes, the file has ${b.length}.`, { file: f.name, offset: b.length }, detail('idxHeaderShort', { file: f.name, expected: 4 + 4 * rank, found: b.length }))
   const shape: number[] = []
   for (let i = 0; i < rank; i++) shape.push(b.readUInt32BE(4 + 4 * i))
   const size = shape.reduce((a, c) => a * c, 1)
   const start = 4 + 4 * rank
   if (b.length - start < size) {
-    throw new ImportError('truncated', `${f.name}: truncated — shape [${shape.join(' × ')}] needs ${size.toLocaleString('en')} data bytes after the header, found ${(b.length - start).toLocaleString('en')} (the file ends at offset ${b.length}).`, { file: f.name, offset: b.length })
+    throw new ImportError('truncated', `${f.name}: truncated — shape [${shape.join(' × ')}] needs ${size.toLocaleString('en')} data bytes after the header, found ${(b.length - start).toLocaleString('en')} (the file ends at offset ${b.length}).`, { file: f.name, offset: b.length }, detail('dataShort', { file: f.name, shape: shape.join(' × '), expected: size, found: b.length - start, offset: b.length }))
   }
   if (b.length - start > size) {
-    throw new ImportError('format_mismatch', `${f.name}: ${(b.length - start - size).toLocaleString('en')} bytes more than shape [${shape.join(' × ')}] needs (offset ${start + size}); not a well-formed IDX file.`, { file: f.name, offset: start + size })
+    throw new ImportError('format_mismatch', `${f.name}: ${(b.length - start - size).toLocaleString('en')} bytes more than shape [${shape.join(' × ')}] needs (offset ${start + size}); not a well-formed IDX file.`, { file: f.name, offset: start + size }, detail('idxExtra', { file: f.name, extra: b.length - start - size, shape: shape.join(' × '), offset: start + size }))
   }
   return { file: f, shape, data: new Uint8Array(b.buffer, b.byteOffset + start, size) }
 }
@@ -72,7 +72,7 @@ export function pairIdx(arrays: IdxArray[]): IdxPair[] {
       throw new ImportError('count_mismatch', `${have.file.name}: no matching ${g.images ? 'labels (idx1)' : 'images (idx3)'} file for the ${s === 'all' ? '' : `${s} `}set; drop images and labels together.`, { file: have.file.name })
     }
     if (g.images.shape[0] !== g.labels.shape[0]) {
-      throw new ImportError('count_mismatch', `${g.images.file.name} has ${g.images.shape[0]!.toLocaleString('en')} images but ${g.labels.file.name} has ${g.labels.shape[0]!.toLocaleString('en')} labels; they must match one to one.`, { file: g.labels.file.name })
+      throw new ImportError('count_mismatch', `${g.images.file.name} has ${g.images.shape[0]!.toLocaleString('en')} images but ${g.labels.file.name} has ${g.labels.shape[0]!.toLocaleString('en')} labels; they must match one to one.`, { file: g.labels.file.name }, detail('idxCount', { images: g.images.file.name, imageCount: g.images.shape[0]!, labels: g.labels.file.name, labelCount: g.labels.shape[0]! }))
     }
     pairs.push({ split: s === 'all' ? null : (s as 'train' | 'test'), images: g.images, labels: g.labels })
   }
@@ -114,14 +114,14 @@ export async function readCifar(files: SourceFile[]): Promise<CifarBatch[]> {
     const lb = cifarLabelBytes(f.name, data.length)
     if (!lb) {
       const rec = /100|coarse|fine/i.test(f.name) ? CIFAR_PIXELS + 2 : CIFAR_PIXELS + 1
-      throw new ImportError('truncated', `${f.name}: ${data.length.toLocaleString('en')} bytes is not a whole number of CIFAR records (${rec.toLocaleString('en')} bytes each); the last record is cut at offset ${data.length - (data.length % rec)}.`, { file: f.name, offset: data.length - (data.length % rec) })
+      throw new ImportError('truncated', `${f.name}: ${data.length.toLocaleString('en')} bytes is not a whole number of CIFAR records (${rec.toLocaleString('en')} bytes each); the last record is cut at offset ${data.length - (data.length % rec)}.`, { file: f.name, offset: data.length - (data.length % rec) }, detail('cifarCut', { file: f.name, bytes: data.length, record: rec, offset: data.length - (data.length % rec) }))
     }
     const rec = CIFAR_PIXELS + lb
     const count = data.length / rec
     const max = lb === 1 ? 10 : 100
     for (let r = 0; r < count; r++) {
       const l = data[r * rec + lb - 1]!
-      if (l >= max) throw new ImportError('format_mismatch', `${f.name} record ${r} (offset ${r * rec + lb - 1}): label ${l}, expected 0–${max - 1} for CIFAR-${max}.`, { file: f.name, record: r, offset: r * rec + lb - 1 })
+      if (l >= max) throw new ImportError('format_mismatch', `${f.name} record ${r} (offset ${r * rec + lb - 1}): label ${l}, expected 0–${max - 1} for CIFAR-${max}.`, { file: f.name, record: r, offset: r * rec + lb - 1 }, detail('cifarLabel', { file: f.name, record: r, found: l, max: max - 1 }))
     }
     out.push({ file: f, split: splitFromName(f.name), data, count, labelBytes: lb })
   }
@@ -146,9 +146,9 @@ const NPY_MAGIC = Buffer.from([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59])
 /** Parses .npy bytes; `name` is used in messages. */
 export function parseNpy(name: string, b: Uint8Array, headerOnly = false): NpyArray {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength)
-  if (buf.length === 0) throw new ImportError('empty_file', `${name}: the file is empty (0 bytes); expected a NumPy array (.npy).`, { file: name })
+  if (buf.length === 0) throw new ImportError('empty_file', `${name}: the file is empty (0 bytes); expected a NumPy array (.npy).`, { file: name }, detail('emptyFile', { file: name }))
   if (buf.length < 10 || !buf.subarray(0, 6).equals(NPY_MAGIC)) {
-    throw new ImportError('bad_magic', `${name}: not a NumPy .npy file — expected the bytes 93 'NUMPY' at offset 0, found ${JSON.stringify(buf.subarray(0, 6).toString('latin1'))}.`, { file: name, offset: 0 })
+    throw new ImportError('bad_magic', `${name}: not a NumPy .npy file — expected the bytes 93 'NUMPY' at offset 0, found ${JSON.stringify(buf.subarray(0, 6).toString('latin1'))}.`, { file: name, offset: 0 }, detail('npyMagic', { file: name, found: JSON.stringify(buf.subarray(0, 6).toString('latin1')) }))
   }
   const major = buf[6]!
   const hlen = major === 1 ? buf.readUInt16LE(8) : buf.length >= 12 ? buf.readUInt32LE(8) : -1
@@ -170,7 +170,7 @@ export function parseNpy(name: string, b: Uint8Array, headerOnly = false): NpyAr
   const start = hstart + hlen
   const need = count * size
   if (!headerOnly && buf.length - start < need) {
-    throw new ImportError('truncated', `${name}: truncated — shape (${shape.join(', ')}) of ${descr} needs ${need.toLocaleString('en')} data bytes, found ${(buf.length - start).toLocaleString('en')} (file ends at offset ${buf.length}).`, { file: name, offset: buf.length })
+    throw new ImportError('truncated', `${name}: truncated — shape (${shape.join(', ')}) of ${descr} needs ${need.toLocaleString('en')} data bytes, found ${(buf.length - start).toLocaleString('en')} (file ends at offset ${buf.length}).`, { file: name, offset: buf.length }, detail('dataShort', { file: name, shape: shape.join(', '), expected: need, found: buf.length - start, offset: buf.length }))
   }
   if (headerOnly) return { name, shape, data: new Uint8Array(0), integer: kind !== 'f' }
   const big = order === '>'
@@ -219,7 +219,7 @@ export async function readNumpy(files: SourceFile[]): Promise<NpyArray[]> {
         throw new ImportError('truncated', `${f.name}: the .npz (zip) archive is damaged or cut short (${(e as Error).message}).`, { file: f.name })
       }
       const names = Object.keys(members).filter((n) => n.endsWith('.npy'))
-      if (!names.length) throw new ImportError('no_data', `${f.name}: the archive holds no .npy arrays.`, { file: f.name })
+      if (!names.length) throw new ImportError('no_data', `${f.name}: the archive holds no .npy arrays.`, { file: f.name }, detail('npzEmpty', { file: f.name }))
       for (const n of names) out.push(parseNpy(`${f.name}:${n.replace(/\.npy$/, '')}`, members[n]!))
     } else {
       out.push(parseNpy(f.name, bytes))

@@ -8,7 +8,7 @@
  * LF / CRLF / CR line ends, a UTF-8 BOM, blank lines (skipped), records split across chunks.
  * Every record reports its 1-based starting line and byte offset, so errors can say where.
  */
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 
 const QUOTE = 0x22
 const LF = 0x0a
@@ -74,7 +74,7 @@ export class CsvParser {
     const rest = data.subarray(used)
     if (rest.length > MAX_RECORD_BYTES) {
       throw new ImportError('format_mismatch', `${this.file} line ${this.line}: a record longer than 64 MB — probably a quote (") that is never closed.`,
-        { file: this.file, line: this.line, offset: this.base })
+        { file: this.file, line: this.line, offset: this.base }, detail('csvLongRecord', { file: this.file, line: this.line }))
     }
     // Copy: keeping a view would pin the whole previous chunk in memory.
     this.carry = rest.length ? Buffer.from(rest) : null
@@ -92,7 +92,7 @@ export class CsvParser {
 
   private grow(): void {
     const n = this.rec.start.length * 2
-    if (n > 1 << 20) throw new ImportError('format_mismatch', `${this.file} line ${this.line}: more than a million fields in one record.`, { file: this.file, line: this.line })
+    if (n > 1 << 20) throw new ImportError('format_mismatch', `${this.file} line ${this.line}: more than a million fields in one record.`, { file: this.file, line: this.line }, detail('csvTooManyFields', { file: this.file, line: this.line }))
     const s = new Int32Array(n); s.set(this.rec.start); this.rec.start = s
     const e = new Int32Array(n); e.set(this.rec.end); this.rec.end = e
     const q = new Uint8Array(n); q.set(this.rec.quoted); this.rec.quoted = q
@@ -119,7 +119,7 @@ export class CsvParser {
               if (!eof) break outer
               throw new ImportError('format_mismatch',
                 `${this.file} line ${quoteLine}: a quoted field starts here but its closing quote (") is missing before the end of the file.`,
-                { file: this.file, line: quoteLine, offset: this.base + i })
+                { file: this.file, line: quoteLine, offset: this.base + i }, detail('csvUnclosedQuote', { file: this.file, line: quoteLine }))
             }
             const c = b[j]!
             if (c === QUOTE) {
@@ -141,7 +141,7 @@ export class CsvParser {
             if (c !== LF && c !== CR) {
               throw new ImportError('format_mismatch',
                 `${this.file} line ${this.line + nl}, field ${n}: expected a delimiter or a line end after the closing quote, found ${JSON.stringify(String.fromCharCode(c))}.`,
-                { file: this.file, line: this.line + nl, offset: this.base + i })
+                { file: this.file, line: this.line + nl, offset: this.base + i }, detail('csvAfterQuote', { file: this.file, line: this.line + nl, field: n, found: JSON.stringify(String.fromCharCode(c)) }))
             }
           } else if (!eof) break outer
         } else {

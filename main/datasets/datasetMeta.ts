@@ -7,7 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type {
-  ChartProposal, ColumnSummary, DatasetDetail, DatasetFormat, ImportOptions, ImportWarning, SplitPercents
+  ChartProposal, ColumnSummary, DatasetDetail, DatasetFormat, ImportOptions, ImportWarning, SkippedFile, SplitPercents
 } from '../../preload/contract/types'
 
 /** How one source column became feature values (tabular datasets). */
@@ -38,7 +38,7 @@ export interface DatasetMeta {
   correlation: DatasetDetail['correlation']
   charts: ChartProposal[]
   classDistribution: DatasetDetail['classDistribution']
-  skipped: { name: string; reason: string }[]
+  skipped: SkippedFile[]
   /** Coded warnings; plain strings in datasets imported before the codes. */
   warnings: ImportWarning[]
   view: DatasetDetail['view']

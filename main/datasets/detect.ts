@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs'
 import path from 'node:path'
 import type { DatasetFormat, ImportOptions, InspectResult } from '../../preload/contract/types'
 import { CIFAR_PIXELS, cifarLabelBytes, parseIdx, parseNpy, readNumpy, splitFromName } from './binaryFormats'
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 import { IMAGE_EXTS, decodeImageAsync, imageSize, listImageFolders, readImageHead, sniffImage } from './images'
 import { baseExt, readStart, readWhole, type SourceFile } from './sourceFiles'
 import { describeColumns, proposeTarget, sampleTabular } from './tabular'
@@ -48,19 +48,19 @@ async function sniffFile(f: SourceFile): Promise<DatasetFormat | 'image' | 'meta
   const lower = f.name.toLowerCase()
   if (f.bytes === 0) {
     const what = ext === '.npy' ? 'a NumPy array (.npy)' : TEXT_EXTS.has(ext) ? 'rows of data' : 'data'
-    throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes); expected ${what}.`, { file: f.name })
+    throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes); expected ${what}.`, { file: f.name }, detail('emptyFile', { file: f.name }))
   }
   let head: Buffer
   try {
     head = (await readStart(f, 64 * 1024)).bytes
   } catch (e) {
-    throw new ImportError('truncated', `${f.name}: the gzip data is damaged (${(e as Error).message}).`, { file: f.name })
+    throw new ImportError('truncated', `${f.name}: the gzip data is damaged (${(e as Error).message}).`, { file: f.name }, detail('gzipDamaged', { file: f.name, detail: (e as Error).message }))
   }
-  if (!head.length) throw new ImportError('empty_file', `${f.name}: the file is empty after decompression.`, { file: f.name })
+  if (!head.length) throw new ImportError('empty_file', `${f.name}: the file is empty after decompression.`, { file: f.name }, detail('emptyFile', { file: f.name }))
   if (head.length >= 6 && head[0] === 0x93 && head.toString('latin1', 1, 6) === 'NUMPY') return 'npy'
   if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 3 && head[3] === 4) {
     if (ext === '.npz' || ext === '.zip') return 'npz'
-    throw new ImportError('format_mismatch', `${f.name}: a zip archive; the studio reads zips only as NumPy .npz files.`, { file: f.name })
+    throw new ImportError('format_mismatch', `${f.name}: a zip archive; the studio reads zips only as NumPy .npz files.`, { file: f.name }, detail('zipNotNpz', { file: f.name }))
   }
   if (sniffImage(head)) return 'image'
   if (head.length >= 4 && head[0] === 0 && head[1] === 0 && head[2] === 0x08 && head[3]! >= 1 && head[3]! <= 4) return 'idx'
@@ -69,19 +69,19 @@ async function sniffFile(f: SourceFile): Promise<DatasetFormat | 'image' | 'meta
   if (/batches\.meta|label_names|labels\.txt|readme/i.test(lower)) return 'meta'
   const nul = head.indexOf(0)
   if (nul >= 0) {
-    if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but it is not a NumPy file (no 93 'NUMPY' magic at offset 0).`, { file: f.name, offset: 0 })
-    if (/ubyte|idx/.test(lower)) throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected 00 00 08 0N at offset 0, found ${[...head.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}.`, { file: f.name, offset: 0 })
-    if (TEXT_EXTS.has(ext)) throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is binary (a zero byte at offset ${nul}); expected text rows.`, { file: f.name, offset: nul })
+    if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but it is not a NumPy file (no 93 'NUMPY' magic at offset 0).`, { file: f.name, offset: 0 }, detail('notNumpy', { file: f.name, ext }))
+    if (/ubyte|idx/.test(lower)) throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected 00 00 08 0N at offset 0, found ${[...head.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}.`, { file: f.name, offset: 0 }, detail('idxMagic', { file: f.name, found: [...head.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ') }))
+    if (TEXT_EXTS.has(ext)) throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is binary (a zero byte at offset ${nul}); expected text rows.`, { file: f.name, offset: nul }, detail('binaryNotText', { file: f.name, ext, offset: nul }))
     if (cifar) {
       const rec = /100|coarse|fine/i.test(lower) ? CIFAR_PIXELS + 2 : CIFAR_PIXELS + 1
       const cut = f.bytes - (f.bytes % rec)
-      throw new ImportError('truncated', `${f.name}: ${f.bytes.toLocaleString('en')} bytes is not a whole number of CIFAR records (${rec.toLocaleString('en')} bytes each); the record at offset ${cut} is cut short.`, { file: f.name, offset: cut })
+      throw new ImportError('truncated', `${f.name}: ${f.bytes.toLocaleString('en')} bytes is not a whole number of CIFAR records (${rec.toLocaleString('en')} bytes each); the record at offset ${cut} is cut short.`, { file: f.name, offset: cut }, detail('cifarCut', { file: f.name, bytes: f.bytes, record: rec, offset: cut }))
     }
     return null
   }
-  if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is text, not a NumPy array.`, { file: f.name, offset: 0 })
-  if (IMAGE_EXTS.has(ext)) throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is text, not an image.`, { file: f.name, offset: 0 })
-  if (/ubyte/.test(lower)) throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected 00 00 08 0N at offset 0, found text.`, { file: f.name, offset: 0 })
+  if (ext === '.npy' || ext === '.npz') throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is text, not a NumPy array.`, { file: f.name, offset: 0 }, detail('textNotNumpy', { file: f.name, ext }))
+  if (IMAGE_EXTS.has(ext)) throw new ImportError('format_mismatch', `${f.name}: named ${ext} but the content is text, not an image.`, { file: f.name, offset: 0 }, detail('textNotImage', { file: f.name, ext }))
+  if (/ubyte/.test(lower)) throw new ImportError('bad_magic', `${f.name}: not an IDX file — expected 00 00 08 0N at offset 0, found text.`, { file: f.name, offset: 0 }, detail('idxMagic', { file: f.name, found: 'text' }))
   const first = head.toString('utf8').replace(/^\uFEFF/, '').trimStart()
   if (first.startsWith('{')) return 'jsonl'
   return 'csv'
@@ -92,24 +92,24 @@ export async function detect(input: ResolvedInput, forced?: DatasetFormat): Prom
   let files = [...input.files]
   let dirs = [...input.dirs]
   if (forced === 'images' || dirs.length > 1 || (dirs.length === 1 && hasSubdirs(dirs[0]!.path))) {
-    if (files.length) throw new ImportError('bad_option', 'Drop either a folder of class folders or data files, not both.')
-    if (!dirs.length) throw new ImportError('bad_option', 'An image dataset is a folder with one sub-folder per class; drop the folder.')
+    if (files.length) throw new ImportError('bad_option', 'Drop either a folder of class folders or data files, not both.', {}, detail('foldersAndFiles'))
+    if (!dirs.length) throw new ImportError('bad_option', 'An image dataset is a folder with one sub-folder per class; drop the folder.', {}, detail('dropImageFolder'))
     return { format: 'images', files: [], dirs }
   }
   if (dirs.length === 1) { files = filesOf(dirs[0]!); dirs = [] }
-  if (!files.length) throw new ImportError('no_data', `${input.dirs[0]?.name ?? 'The drop'}: no files found.`)
+  if (!files.length) throw new ImportError('no_data', `${input.dirs[0]?.name ?? 'The drop'}: no files found.`, {}, detail('noFiles', { file: input.dirs[0]?.name ?? '—' }))
   const kinds = await Promise.all(files.map(async (f) => ({ f, k: await sniffFile(f) })))
   const data = kinds.filter((x) => x.k !== 'meta')
   const unknown = data.find((x) => x.k === null)
-  if (unknown) throw new ImportError('unknown_format', `${unknown.f.name}: not a format the studio reads (CSV/TSV, JSON Lines, IDX, CIFAR binary, NumPy .npy/.npz, or a folder of class folders with images).`, { file: unknown.f.name })
-  if (data.some((x) => x.k === 'image')) throw new ImportError('bad_option', 'Images are imported as a folder with one sub-folder per class: drop that folder instead of the image files.')
+  if (unknown) throw new ImportError('unknown_format', `${unknown.f.name}: not a format the studio reads (CSV/TSV, JSON Lines, IDX, CIFAR binary, NumPy .npy/.npz, or a folder of class folders with images).`, { file: unknown.f.name }, detail('unknownFormat', { file: unknown.f.name }))
+  if (data.some((x) => x.k === 'image')) throw new ImportError('bad_option', 'Images are imported as a folder with one sub-folder per class: drop that folder instead of the image files.', {}, detail('dropImageFolder'))
   const formats = new Set(data.map((x) => x.k as DatasetFormat))
   if (forced) {
     return { format: forced, files: forced === 'cifar' ? files : data.map((x) => x.f), dirs: [] }
   }
-  if (formats.size > 1) throw new ImportError('bad_option', `The dropped files are of different formats (${[...formats].join(', ')}); import one dataset at a time.`)
+  if (formats.size > 1) throw new ImportError('bad_option', `The dropped files are of different formats (${[...formats].join(', ')}); import one dataset at a time.`, {}, detail('mixedFormats', { formats: [...formats].join(', ') }))
   const format = [...formats][0]!
-  if ((format === 'csv' || format === 'jsonl') && data.length > 1) throw new ImportError('bad_option', `Drop one ${format === 'csv' ? 'CSV' : 'JSON Lines'} file at a time (${data.length} were dropped).`)
+  if ((format === 'csv' || format === 'jsonl') && data.length > 1) throw new ImportError('bad_option', `Drop one ${format === 'csv' ? 'CSV' : 'JSON Lines'} file at a time (${data.length} were dropped).`, {}, detail('oneTextFile', { count: data.length }))
   return { format: format === 'npz' && data.some((x) => x.k === 'npy') ? 'npy' : format, files: format === 'cifar' ? files : data.map((x) => x.f), dirs: [] }
 }
 
@@ -217,7 +217,7 @@ export async function inspect(input: ResolvedInput, opts: ImportOptions = {}): P
         const f = listing.files[i]!
         const head = f.bytes ? readImageHead(f.path) : Buffer.alloc(0)
         const s = imageSize(head)
-        if (!s) { skipped.push({ name: f.name, reason: f.bytes ? 'not a readable image' : 'zero-byte file' }); continue }
+        if (!s) { skipped.push({ name: f.name, reason: f.bytes ? 'not a readable image' : 'zero-byte file', code: f.bytes ? 'notReadable' : 'zeroByte' }); continue }
         const k = `${s.width}x${s.height}`
         sizes.set(k, (sizes.get(k) ?? 0) + 1)
         if (gray && decoded < 12 && f.bytes < 4 * 1024 * 1024) {

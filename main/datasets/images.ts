@@ -9,7 +9,8 @@ import path from 'node:path'
 import jpeg from 'jpeg-js'
 import { GifReader } from 'omggif'
 import { PNG } from 'pngjs'
-import { ImportError } from './importError'
+import type { SkippedFile } from '../../preload/contract/types'
+import { ImportError, detail } from './importError'
 import { decodePngLean } from './pngDecode'
 import { readHead, type SourceFile } from './sourceFiles'
 import { decodeWebp } from './webpDecode'
@@ -62,16 +63,17 @@ export interface Rgba { width: number; height: number; data: Uint8Array }
 
 /** Decodes PNG / JPEG / GIF (first frame); throws ImportError('corrupt_image') naming the file. */
 export function decodeImage(name: string, b: Buffer): Rgba {
-  if (b.length === 0) throw new ImportError('corrupt_image', `${name}: zero-byte file, not an image.`, { file: name })
+  if (b.length === 0) throw new ImportError('corrupt_image', `${name}: zero-byte file, not an image.`, { file: name }, detail('imageZeroByte', { file: name }))
   const kind = sniffImage(b)
   const ext = path.extname(name).toLowerCase()
   if (!kind) {
     throw new ImportError(IMAGE_EXTS.has(ext) ? 'format_mismatch' : 'corrupt_image',
-      `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG, GIF or WebP signature).`, { file: name, offset: 0 })
+      `${name}: ${IMAGE_EXTS.has(ext) ? `named ${ext} but the content is not an image` : 'not an image'} (first bytes ${[...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ')}; expected a PNG, JPEG, GIF or WebP signature).`, { file: name, offset: 0 },
+      detail(IMAGE_EXTS.has(ext) ? 'imageExtNotImage' : 'imageNotImage', { file: name, ext, found: [...b.subarray(0, 4)].map((x) => x.toString(16).padStart(2, '0')).join(' ') }))
   }
   const dims = imageSize(b)
   if (dims && dims.width * dims.height > MAX_PIXELS) {
-    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit (damaged, or far larger than training needs).`, { file: name })
+    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit (damaged, or far larger than training needs).`, { file: name }, detail('imageTooLarge', { file: name, width: dims.width, height: dims.height, limit: MAX_PIXELS / 1e6 }))
   }
   try {
     if (kind === 'png') {
@@ -86,7 +88,7 @@ export function decodeImage(name: string, b: Buffer): Rgba {
     }
     if (kind === 'gif') return decodeGifFirstFrame(b)
   } catch (e) {
-    throw new ImportError('corrupt_image', `${name}: the ${kind.toUpperCase()} data is damaged or cut short (${(e as Error).message}).`, { file: name })
+    throw new ImportError('corrupt_image', `${name}: the ${kind.toUpperCase()} data is damaged or cut short (${(e as Error).message}).`, { file: name }, detail('imageDamaged', { file: name, kind: kind.toUpperCase(), detail: (e as Error).message }))
   }
   throw new ImportError('unsupported', `${name}: WebP needs the asynchronous decoder (decodeImageAsync).`, { file: name })
 }
@@ -96,12 +98,12 @@ export async function decodeImageAsync(name: string, b: Buffer): Promise<Rgba> {
   if (sniffImage(b) !== 'webp') return decodeImage(name, b)
   const dims = imageSize(b)
   if (dims && dims.width * dims.height > MAX_PIXELS) {
-    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit.`, { file: name })
+    throw new ImportError('corrupt_image', `${name}: the header says ${dims.width}×${dims.height} pixels, over the ${MAX_PIXELS / 1e6} megapixel limit.`, { file: name }, detail('imageTooLarge', { file: name, width: dims.width, height: dims.height, limit: MAX_PIXELS / 1e6 }))
   }
   try {
     return await decodeWebp(b)
   } catch (e) {
-    throw new ImportError('corrupt_image', `${name}: the WEBP data is damaged or cut short (${(e as Error).message}).`, { file: name })
+    throw new ImportError('corrupt_image', `${name}: the WEBP data is damaged or cut short (${(e as Error).message}).`, { file: name }, detail('imageDamaged', { file: name, kind: 'WEBP', detail: (e as Error).message }))
   }
 }
 
@@ -147,7 +149,7 @@ export interface ImageListing {
   /** The dropped folder had train/ and test/ (and maybe val/) folders, each with class folders. */
   official: boolean
   /** Files that are not images (by name), listed for the dialog. */
-  skipped: { name: string; reason: string }[]
+  skipped: SkippedFile[]
 }
 
 function walk(dir: string, rel: string, out: SourceFile[], skipped: ImageListing['skipped'], limit: number): void {
@@ -158,9 +160,9 @@ function walk(dir: string, rel: string, out: SourceFile[], skipped: ImageListing
     const r = rel ? `${rel}/${e.name}` : e.name
     if (e.isDirectory()) walk(p, r, out, skipped, limit)
     else if (e.isFile()) {
-      if (out.length >= limit) throw new ImportError('too_large', `More than ${limit.toLocaleString('en')} files in the dropped folders.`)
+      if (out.length >= limit) throw new ImportError('too_large', `More than ${limit.toLocaleString('en')} files in the dropped folders.`, {}, detail('tooManyFiles', { max: limit }))
       if (IMAGE_EXTS.has(path.extname(e.name).toLowerCase())) out.push({ path: p, name: r, bytes: statSync(p).size })
-      else skipped.push({ name: r, reason: 'not an image file (by its name); skipped' })
+      else skipped.push({ name: r, reason: 'not an image file (by its name); skipped', code: 'notImageName' })
     }
   }
 }
@@ -202,7 +204,7 @@ export function listImageFolders(dirs: { path: string; name: string }[], limit =
   for (const c of classDirs) {
     const list: SourceFile[] = []
     walk(c.path, c.name, list, skipped, limit)
-    if (!list.length) { skipped.push({ name: `${c.name}/`, reason: 'no images in this folder; not a class' }); continue }
+    if (!list.length) { skipped.push({ name: `${c.name}/`, reason: 'no images in this folder; not a class', code: 'emptyClassFolder' }); continue }
     const label = classNames.length
     classNames.push(c.name)
     for (const f of list) files.push({ ...f, label })
@@ -211,7 +213,8 @@ export function listImageFolders(dirs: { path: string; name: string }[], limit =
     const where = dirs.length === 1 ? dirs[0]!.name : dirs.map((d) => d.name).join(', ')
     throw new ImportError('one_class', classNames.length === 1
       ? `${where}: only one class folder with images (${classNames[0]}/); an image dataset needs one sub-folder per class, at least two.`
-      : `${where}: no class folders with images found; expected one sub-folder per class (e.g. cats/, dogs/) holding PNG, JPEG or GIF files.`, { file: where })
+      : `${where}: no class folders with images found; expected one sub-folder per class (e.g. cats/, dogs/) holding PNG, JPEG or GIF files.`, { file: where },
+      classNames.length === 1 ? detail('oneClassFolder', { file: where, class: classNames[0]! }) : detail('noClassFolders', { file: where }))
   }
   return { classNames, files, skipped, official: false }
 }

@@ -8,14 +8,14 @@ import { createHash } from 'node:crypto'
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
-import type { ImportOptions, ImportPhase, ImportProgress, ImportWarning, SplitPercents } from '../../preload/contract/types'
+import type { ImportOptions, ImportPhase, ImportProgress, ImportWarning, SkippedFile, SplitPercents } from '../../preload/contract/types'
 import { warn } from './warnings'
 import { readHeader, type CacheHeader } from './cache'
 import { CIFAR_PIXELS, arrayKey, pairIdx, pickArrays, readCifar, readIdxFiles, readNumpy, type NpyArray } from './binaryFormats'
 import { META_FILE, readMeta, type DatasetMeta } from './datasetMeta'
 import { writeDataset, type DatasetSpec } from './datasetWriter'
 import { detect, inspect, suggestName, type Detected, type ResolvedInput } from './detect'
-import { ImportError } from './importError'
+import { ImportError, detail, fromImportErrorInfo } from './importError'
 import { decodeImageAsync, listImageFolders, resizeInto } from './images'
 import { readWhole, type SourceFile } from './sourceFiles'
 import { splitIndices3, type SplitIndices3 } from './stratifiedSplit'
@@ -137,14 +137,14 @@ function classLabels(name: string, raw: ArrayLike<number>, count: number): { lab
   for (let i = 0; i < count; i++) {
     const v = raw[i]!
     if (!(v >= 0 && v < MAX_CLASSES && Number.isInteger(v))) {
-      throw new ImportError('format_mismatch', `${name} record ${i}: label ${v}; expected a class index from 0 to ${MAX_CLASSES - 1}.`, { file: name, record: i })
+      throw new ImportError('format_mismatch', `${name} record ${i}: label ${v}; expected a class index from 0 to ${MAX_CLASSES - 1}.`, { file: name, record: i }, detail('labelRange', { file: name, record: i, found: v, max: MAX_CLASSES - 1 }))
     }
     if (v > max) max = v
   }
   const used = new Set<number>()
   for (let i = 0; i < count; i++) used.add(raw[i]!)
   if (used.size < 2) {
-    throw new ImportError('single_value_target', `${name}: every label is ${[...used][0]}; classification needs at least two classes.`, { file: name })
+    throw new ImportError('single_value_target', `${name}: every label is ${[...used][0]}; classification needs at least two classes.`, { file: name }, detail('oneLabel', { file: name, value: [...used][0]! }))
   }
   const labels = new Int32Array(count)
   for (let i = 0; i < count; i++) labels[i] = raw[i]!
@@ -182,7 +182,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
 
   const finish = (spec: DatasetSpec, splits: SplitIndices3, meta: DatasetMeta, warnings: ImportWarning[]): JobResult => {
     const tick = meter.start('writing', splits.train.length + splits.val.length + splits.test.length, 'examples')
-    if (!splits.train.length) throw new ImportError('no_data', 'The train split would be empty; give it a larger share.')
+    if (!splits.train.length) throw new ImportError('no_data', 'The train split would be empty; give it a larger share.', {}, detail('emptyTrain'))
     const header = writeDataset(req.outDir, spec, splits, { ...meta, warnings }, tick)
     return { header, meta: { ...meta, warnings, classDistribution: null }, name, warnings }
   }
@@ -195,18 +195,18 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
       const cols = describeColumns(sample)
       const byName = new Map(cols.map((c) => [c.name, c]))
       for (const o of opts.columns ?? []) {
-        if (!byName.has(o.name)) throw new ImportError('bad_option', `No column named "${o.name}" in ${f.name} (columns: ${cols.map((c) => c.name).join(', ')}).`, { file: f.name })
+        if (!byName.has(o.name)) throw new ImportError('bad_option', `No column named "${o.name}" in ${f.name} (columns: ${cols.map((c) => c.name).join(', ')}).`, { file: f.name }, detail('noColumn', { column: o.name, file: f.name, columns: cols.map((c) => c.name).join(', ') }))
       }
       const overrides = new Map((opts.columns ?? []).map((o) => [o.name, o]))
       for (const c of cols) { const t = overrides.get(c.name)?.type; if (t) c.type = t }
       const proposed = proposeTarget(cols, sample)
       const target = opts.target ?? proposed.target
-      if (!target) throw new ImportError('bad_option', `${f.name}: no column can be the target; choose one.`, { file: f.name })
+      if (!target) throw new ImportError('bad_option', `${f.name}: no column can be the target; choose one.`, { file: f.name }, detail('chooseTarget'))
       const tcol = byName.get(target)
-      if (!tcol) throw new ImportError('bad_option', `No column named "${target}" in ${f.name} (columns: ${cols.map((c) => c.name).join(', ')}).`, { file: f.name })
+      if (!tcol) throw new ImportError('bad_option', `No column named "${target}" in ${f.name} (columns: ${cols.map((c) => c.name).join(', ')}).`, { file: f.name }, detail('noColumn', { column: target, file: f.name, columns: cols.map((c) => c.name).join(', ') }))
       const task = opts.task ?? (opts.target ? taskFor(tcol, sample) : proposed.task)
       if (task === 'regression' && tcol.type !== 'numeric') {
-        throw new ImportError('bad_option', `Column "${target}" is ${tcol.type}; regression needs a numeric target. Choose classification or another column.`, { file: f.name })
+        throw new ImportError('bad_option', `Column "${target}" is ${tcol.type}; regression needs a numeric target. Choose classification or another column.`, { file: f.name }, detail('regressionNeedsNumber', { column: target, type: tcol.type }))
       }
       const plans: ColumnPlan[] = cols.map((c) => {
         const o = overrides.get(c.name)
@@ -323,9 +323,9 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
       for (const p of parts) {
         const ny = p.y.shape[0] ?? 0
         if (p.x.shape[0] !== ny) {
-          throw new ImportError('count_mismatch', `${p.x.name} has ${p.x.shape[0]} examples (shape [${p.x.shape.join(', ')}]) but ${p.y.name} has ${ny} labels; they must match.`, { file: p.y.name })
+          throw new ImportError('count_mismatch', `${p.x.name} has ${p.x.shape[0]} examples (shape [${p.x.shape.join(', ')}]) but ${p.y.name} has ${ny} labels; they must match.`, { file: p.y.name }, detail('arrayCount', { x: p.x.name, count: p.x.shape[0]!, y: p.y.name, labels: ny }))
         }
-        if (!p.x.shape.length || p.x.shape[0] === 0) throw new ImportError('no_data', `${p.x.name}: the array is empty.`, { file: p.x.name })
+        if (!p.x.shape.length || p.x.shape[0] === 0) throw new ImportError('no_data', `${p.x.name}: the array is empty.`, { file: p.x.name }, detail('arrayEmpty', { file: p.x.name }))
       }
       const exShape = picked.train.x.shape.slice(1)
       if (picked.test && picked.test.x.shape.slice(1).join() !== exShape.join()) {
@@ -401,7 +401,7 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
               skipped.push(...m.skipped)
               tick(mineDone + helperDone)
               if (m.final) resolve()
-            } else if (m.type === 'error') reject(new ImportError(m.error.code, m.error.message))
+            } else if (m.type === 'error') reject(fromImportErrorInfo(m.error))
           })
           w2.on('error', reject)
           w2.on('exit', () => resolve())
@@ -411,10 +411,11 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
         (done, sk) => { mineDone = done; skipped.push(...sk); tick(mineDone + helperDone) }, pixels, ok)
       await helper
       const keep = Int32Array.from({ length: n }, (_, i) => i).filter((i) => ok[i] === 1)
-      if (!keep.length) throw new ImportError('corrupt_image', `None of the ${n} image files could be read (first: ${skipped[0]?.name}: ${skipped[0]?.reason}).`)
+      if (!keep.length) throw new ImportError('corrupt_image', `None of the ${n} image files could be read (first: ${skipped[0]?.name}: ${skipped[0]?.reason}).`, {},
+        detail('noImageReadable', { count: n, first: skipped[0]?.name ?? '' }))
       const present = new Set<number>()
       for (const i of keep) present.add(labelsAll[i]!)
-      if (present.size < 2) throw new ImportError('one_class', `Only one class (${listing.classNames[[...present][0]!]}) has readable images; an image dataset needs at least two.`)
+      if (present.size < 2) throw new ImportError('one_class', `Only one class (${listing.classNames[[...present][0]!]}) has readable images; an image dataset needs at least two.`, {}, detail('oneClassReadable', { class: listing.classNames[[...present][0]!]! }))
       const spec: DatasetSpec = {
         name, task: 'classification', inputShape: [h, w, c], classNames: listing.classNames, xDtype: 'uint8', xScale: 1 / 255, count: n, labels: labelsAll,
         gather: (idx, out) => { for (let r = 0; r < idx.length; r++) (out as Uint8Array).set(pixels.subarray(idx[r]! * size, (idx[r]! + 1) * size), r * size) }
@@ -462,10 +463,10 @@ function npyLabels(ys: NpyArray[], n: number, opts: ImportOptions): { labels: In
   for (const v of flat) { distinct.add(v); if (distinct.size > 1000) break }
   const task = opts.task ?? (allInt && distinct.size <= 1000 && [...distinct].every((v) => v >= 0) ? 'classification' : 'regression')
   if (task === 'regression') {
-    if (distinct.size < 2) throw new ImportError('single_value_target', `${ys[0]!.name}: every label is ${flat[0]}; there is nothing to predict.`, { file: ys[0]!.name })
+    if (distinct.size < 2) throw new ImportError('single_value_target', `${ys[0]!.name}: every label is ${flat[0]}; there is nothing to predict.`, { file: ys[0]!.name }, detail('oneLabel', { file: ys[0]!.name, value: flat[0]! }))
     return { labels: Float32Array.from(flat), classNames: [], task }
   }
-  if (!allInt || [...distinct].some((v) => v < 0)) throw new ImportError('bad_option', `${ys[0]!.name}: labels are not non-negative integers; choose regression.`, { file: ys[0]!.name })
+  if (!allInt || [...distinct].some((v) => v < 0)) throw new ImportError('bad_option', `${ys[0]!.name}: labels are not non-negative integers; choose regression.`, { file: ys[0]!.name }, detail('labelsNotClasses', { file: ys[0]!.name }))
   const { labels, classNames } = classLabels(arrayKey(ys[0]!), flat, n)
   return { labels, classNames, task }
 }
@@ -545,12 +546,12 @@ const POOL_MIN_FILES = Number(process.env.STUDIO_IMPORT_POOL_MIN_FILES ?? 20_000
  * every 256 files. Runs in the job's worker and, for big imports, in a helper worker too.
  */
 export async function decodeShare(
-  req: DecodeRequest, report: (done: number, skipped: { name: string; reason: string }[], final: boolean) => void,
+  req: DecodeRequest, report: (done: number, skipped: SkippedFile[], final: boolean) => void,
   pixels: Uint8Array<ArrayBufferLike> = new Uint8Array(req.pixels), ok: Uint8Array<ArrayBufferLike> = new Uint8Array(req.ok)
 ): Promise<void> {
   const size = req.width * req.height * req.channels
   let fileBuf = Buffer.alloc(64 * 1024)
-  let batch: { name: string; reason: string }[] = []
+  let batch: SkippedFile[] = []
   for (let k = 0; k < req.indices.length; k++) {
     const i = req.indices[k]!
     const f = req.files[i]!
@@ -565,7 +566,10 @@ export async function decodeShare(
       resizeInto(img, req.width, req.height, req.channels, pixels, i * size)
       ok[i] = 1
     } catch (e) {
-      batch.push({ name: f.name, reason: e instanceof ImportError ? e.message.replace(`${f.name}: `, '') : String(e) })
+      batch.push({
+        name: f.name, reason: e instanceof ImportError ? e.message.replace(`${f.name}: `, '') : String(e),
+        ...(e instanceof ImportError && e.detail ? { code: e.detail.key, params: e.detail.params } : {})
+      })
     }
     if ((k & 255) === 255) { report(k + 1, batch, false); batch = [] }
   }

@@ -6,7 +6,7 @@
 import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs'
 import path from 'node:path'
 import { createGunzip, gunzipSync } from 'node:zlib'
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 
 /** A file of the dropped source: where it is and how to name it in messages. */
 export interface SourceFile {
@@ -69,14 +69,14 @@ export async function readStart(f: SourceFile, n: number): Promise<{ bytes: Buff
 /** A file's content, gunzipped when it is gzip; throws the typed errors for empty or broken files. */
 export function readWhole(f: SourceFile): Buffer {
   const st = statSync(f.path)
-  if (st.size === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes).`, { file: f.name })
-  if (st.size > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: ${(st.size / 1024 ** 3).toFixed(1)} GB is over the 2 GB limit for one file.`, { file: f.name })
+  if (st.size === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes).`, { file: f.name }, detail('emptyFile', { file: f.name }))
+  if (st.size > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: ${(st.size / 1024 ** 3).toFixed(1)} GB is over the 2 GB limit for one file.`, { file: f.name }, detail('tooLarge', { file: f.name, gb: (st.size / 1024 ** 3).toFixed(1) }))
   const raw = readFileFully(f.path, st.size)
   if (!isGzipHead(raw)) return raw
   try {
     return gunzipSync(raw)
   } catch (e) {
-    throw new ImportError('truncated', `${f.name}: the gzip data is damaged or cut short (${(e as Error).message}).`, { file: f.name })
+    throw new ImportError('truncated', `${f.name}: the gzip data is damaged or cut short (${(e as Error).message}).`, { file: f.name }, detail('gzipDamaged', { file: f.name, detail: (e as Error).message }))
   }
 }
 
@@ -87,8 +87,8 @@ export function readWhole(f: SourceFile): Buffer {
  */
 export async function readWholeLean(f: SourceFile): Promise<Buffer> {
   const st = statSync(f.path)
-  if (st.size === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes).`, { file: f.name })
-  if (st.size > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: ${(st.size / 1024 ** 3).toFixed(1)} GB is over the 2 GB limit for one file.`, { file: f.name })
+  if (st.size === 0) throw new ImportError('empty_file', `${f.name}: the file is empty (0 bytes).`, { file: f.name }, detail('emptyFile', { file: f.name }))
+  if (st.size > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: ${(st.size / 1024 ** 3).toFixed(1)} GB is over the 2 GB limit for one file.`, { file: f.name }, detail('tooLarge', { file: f.name, gb: (st.size / 1024 ** 3).toFixed(1) }))
   if (!isGzipHead(readHead(f.path, 2))) return readFileFully(f.path, st.size)
   // ISIZE: the uncompressed size mod 2^32, in the last four bytes (a hint: a damaged file may lie).
   const fd = openSync(f.path, 'r')
@@ -103,7 +103,7 @@ export async function readWholeLean(f: SourceFile): Promise<Buffer> {
     for await (const c of stream) {
       const b = c as Buffer
       if (n + b.length > out.length) {
-        if (n + b.length > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: more than 2 GB once decompressed.`, { file: f.name })
+        if (n + b.length > MAX_WHOLE_FILE) throw new ImportError('too_large', `${f.name}: more than 2 GB once decompressed.`, { file: f.name }, detail('tooLargeUnzipped', { file: f.name }))
         const bigger = Buffer.allocUnsafe(Math.min(MAX_WHOLE_FILE, Math.max(out.length * 2, n + b.length)))
         out.copy(bigger, 0, 0, n)
         out = bigger
@@ -113,7 +113,7 @@ export async function readWholeLean(f: SourceFile): Promise<Buffer> {
     }
   } catch (e) {
     if (e instanceof ImportError) throw e
-    throw new ImportError('truncated', `${f.name}: the gzip data is damaged or cut short (${(e as Error).message}).`, { file: f.name })
+    throw new ImportError('truncated', `${f.name}: the gzip data is damaged or cut short (${(e as Error).message}).`, { file: f.name }, detail('gzipDamaged', { file: f.name, detail: (e as Error).message }))
   }
   return out.subarray(0, n)
 }

@@ -7,7 +7,7 @@
  */
 import type { ColumnInfo, ColumnType, ImportOptions, Task } from '../../preload/contract/types'
 import { CsvParser, MISSING_TOKENS, fieldText, isMissingBytes, parseNumberBytes, sampleRecords, sniffDialect, type CsvDialect, type CsvRecord } from './csvParser'
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 import { openStream, readStart, type SourceFile } from './sourceFiles'
 
 /** What detection reads from the start of a tabular file. */
@@ -32,7 +32,7 @@ function isMissingText(s: string): boolean {
 export async function sampleTabular(f: SourceFile, kind: 'csv' | 'jsonl', forced?: ImportOptions['csv']): Promise<TabularSample> {
   const { bytes, complete } = await readStart(f, SAMPLE_BYTES)
   if (bytes.length === 0 || bytes.toString('utf8').trim() === '') {
-    throw new ImportError('empty_file', `${f.name}: the file is empty${bytes.length ? ' (only blank lines)' : ''}.`, { file: f.name })
+    throw new ImportError('empty_file', `${f.name}: the file is empty${bytes.length ? ' (only blank lines)' : ''}.`, { file: f.name }, detail('emptyFile', { file: f.name }))
   }
   const usedBytes = complete ? bytes.length : Math.max(1, bytes.lastIndexOf(0x0a) + 1)
   if (kind === 'jsonl') {
@@ -47,10 +47,10 @@ export async function sampleTabular(f: SourceFile, kind: 'csv' | 'jsonl', forced
       if (!t) continue
       let o: unknown
       try { o = JSON.parse(t) } catch (e) {
-        throw new ImportError('format_mismatch', `${f.name} line ${lineNo}: expected one JSON object per line, found text that is not JSON (${(e as Error).message}).`, { file: f.name, line: lineNo })
+        throw new ImportError('format_mismatch', `${f.name} line ${lineNo}: expected one JSON object per line, found text that is not JSON (${(e as Error).message}).`, { file: f.name, line: lineNo }, detail('jsonlNotJson', { file: f.name, line: lineNo, detail: (e as Error).message }))
       }
       if (!o || typeof o !== 'object' || Array.isArray(o)) {
-        throw new ImportError('format_mismatch', `${f.name} line ${lineNo}: expected a JSON object ({…}), found ${Array.isArray(o) ? 'an array' : JSON.stringify(o)?.slice(0, 40)}.`, { file: f.name, line: lineNo })
+        throw new ImportError('format_mismatch', `${f.name} line ${lineNo}: expected a JSON object ({…}), found ${Array.isArray(o) ? 'an array' : JSON.stringify(o)?.slice(0, 40)}.`, { file: f.name, line: lineNo }, detail('jsonlNotObject', { file: f.name, line: lineNo, found: Array.isArray(o) ? '[…]' : JSON.stringify(o)?.slice(0, 40) ?? '' }))
       }
       for (const k of Object.keys(o)) if (!seen.has(k)) { seen.add(k); columns.push(k) }
       objs.push(o as Record<string, unknown>)
@@ -62,7 +62,7 @@ export async function sampleTabular(f: SourceFile, kind: 'csv' | 'jsonl', forced
   }
   const dialect = sniffDialect(bytes, forced)
   const recs = sampleRecords(bytes.subarray(0, usedBytes), dialect.delimiter, 2001)
-  if (!recs.length) throw new ImportError('empty_file', `${f.name}: no rows found.`, { file: f.name })
+  if (!recs.length) throw new ImportError('empty_file', `${f.name}: no rows found.`, { file: f.name }, detail('noRows', { file: f.name }))
   const width = Math.max(...recs.map((r) => r.length))
   const columns = dialect.hasHeader
     ? recs[0]!.map((c, i) => c.trim() || `column ${i + 1}`)
@@ -74,7 +74,7 @@ export async function sampleTabular(f: SourceFile, kind: 'csv' | 'jsonl', forced
     if (n) columns[i] = `${columns[i]} (${n + 1})`
   }
   const body = dialect.hasHeader ? recs.slice(1) : recs
-  if (!body.length && complete) throw new ImportError('no_data', `${f.name}: no data rows below the header row.`, { file: f.name })
+  if (!body.length && complete) throw new ImportError('no_data', `${f.name}: no data rows below the header row.`, { file: f.name }, detail('noRows', { file: f.name }))
   const rows = body.map((r) => columns.map((_, i) => (r[i] === undefined || isMissingText(r[i]!) ? null : r[i]!)))
   const lineCount = bytes.subarray(0, usedBytes).reduce((a, b) => a + (b === 0x0a ? 1 : 0), 0) || 1
   const estimatedRows = complete ? body.length : Math.round((f.bytes / usedBytes) * lineCount) - (dialect.hasHeader ? 1 : 0)
@@ -218,7 +218,7 @@ class ColumnBuilder {
     let c = this.index!.get(s)
     if (c === undefined) {
       if (this.dict!.length >= DICT_CAP) {
-        throw new ImportError('bad_option', `Column "${this.plan.name}" has more than ${DICT_CAP.toLocaleString('en')} distinct values: it is not categorical. Make it text (ignored) or numeric.`)
+        throw new ImportError('bad_option', `Column "${this.plan.name}" has more than ${DICT_CAP.toLocaleString('en')} distinct values: it is not categorical. Make it text (ignored) or numeric.`, {}, detail('tooManyCategories', { column: this.plan.name, max: DICT_CAP }))
       }
       c = this.dict!.length
       this.dict!.push(s)
@@ -273,7 +273,7 @@ export async function readTable(
     if (b.plan.role === 'target') { if (!dropped[rows]) { dropped[rows] = 1; droppedCount++ }; return }
     if (b.plan.missing === 'fail') {
       throw new ImportError('missing_values', `${f.name} line ${line}, column "${b.plan.name}": missing value, and the policy for missing values is "fail". Choose "drop row" or "fill" to import anyway.`,
-        { file: f.name, line })
+        { file: f.name, line }, detail('missingValue', { file: f.name, line, column: b.plan.name }))
     }
     if (b.plan.missing === 'drop' && !dropped[rows]) { dropped[rows] = 1; droppedCount++ }
   }
@@ -283,7 +283,8 @@ export async function readTable(
     const what = b.kind === 'num' ? 'numeric column' : `${b.plan.type} column`
     throw new ImportError(b.kind === 'num' ? 'not_numeric' : 'format_mismatch',
       `${f.name} line ${line}, column "${b.plan.name}": expected ${expected} (it is a ${what}), found ${JSON.stringify(found.slice(0, 60))}. Change the column's type to categorical or text to import it.`,
-      { file: f.name, line, record: rows, ...(offset !== undefined ? { offset } : {}) })
+      { file: f.name, line, record: rows, ...(offset !== undefined ? { offset } : {}) },
+      detail(b.kind === 'num' ? 'notNumber' : b.kind === 'bool' ? 'notBool' : 'notDate', { file: f.name, line, column: b.plan.name, found: JSON.stringify(found.slice(0, 60)) }))
   }
 
   const putText = (b: ColumnBuilder, s: string | null, line: number, offset?: number) => {
@@ -327,7 +328,7 @@ export async function readTable(
     if (r.n !== width) {
       throw new ImportError('ragged_rows',
         `${f.name} line ${r.line}: ${r.n} field${r.n === 1 ? '' : 's'}, expected ${width} (${dialect?.hasHeader ? 'as in the header row' : 'as in the first row'}). Rows must all have the same number of ${dialect?.delimiter === '\t' ? 'tab' : JSON.stringify(dialect?.delimiter ?? ',')}-separated fields.`,
-        { file: f.name, line: r.line, record: rows, offset: r.offset })
+        { file: f.name, line: r.line, record: rows, offset: r.offset }, detail('raggedRows', { file: f.name, line: r.line, found: r.n, expected: width }))
     }
     ensure()
     for (let c = 0; c < width; c++) {
@@ -368,10 +369,10 @@ export async function readTable(
       if (!t) return
       let o: unknown
       try { o = JSON.parse(t) } catch (e) {
-        throw new ImportError('format_mismatch', `${f.name} line ${line}: expected a JSON object, found text that is not JSON (${(e as Error).message}).`, { file: f.name, line, record: rows })
+        throw new ImportError('format_mismatch', `${f.name} line ${line}: expected a JSON object, found text that is not JSON (${(e as Error).message}).`, { file: f.name, line, record: rows }, detail('jsonlNotJson', { file: f.name, line, detail: (e as Error).message }))
       }
       if (!o || typeof o !== 'object' || Array.isArray(o)) {
-        throw new ImportError('format_mismatch', `${f.name} line ${line}: expected a JSON object ({…}), found ${Array.isArray(o) ? 'an array' : JSON.stringify(o)?.slice(0, 40)}.`, { file: f.name, line, record: rows })
+        throw new ImportError('format_mismatch', `${f.name} line ${line}: expected a JSON object ({…}), found ${Array.isArray(o) ? 'an array' : JSON.stringify(o)?.slice(0, 40)}.`, { file: f.name, line, record: rows }, detail('jsonlNotObject', { file: f.name, line, found: Array.isArray(o) ? '[…]' : JSON.stringify(o)?.slice(0, 40) ?? '' }))
       }
       ensure()
       const rec = o as Record<string, unknown>
@@ -397,7 +398,7 @@ export async function readTable(
   }
   onBytes(bytes)
   if (rows === 0) {
-    throw new ImportError(bytes === 0 ? 'empty_file' : 'no_data', bytes === 0 ? `${f.name}: the file is empty.` : `${f.name}: no data rows${dialect?.hasHeader ? ' below the header row' : ''}.`, { file: f.name })
+    throw new ImportError(bytes === 0 ? 'empty_file' : 'no_data', bytes === 0 ? `${f.name}: the file is empty.` : `${f.name}: no data rows${dialect?.hasHeader ? ' below the header row' : ''}.`, { file: f.name }, detail(bytes === 0 ? 'emptyFile' : 'noRows', { file: f.name }))
   }
   return {
     file: f.name, rows,

@@ -8,7 +8,7 @@ import type { ChartProposal, CodedWarning, ColumnSummary, ImportOptions, SplitPe
 import { warn } from './warnings'
 import type { DatasetSpec } from './datasetWriter'
 import type { DatasetMeta, FeatureLayout } from './datasetMeta'
-import { ImportError } from './importError'
+import { ImportError, detail } from './importError'
 import { splitIndices3, type SplitIndices3 } from './stratifiedSplit'
 import type { StoredColumn, Table } from './tabular'
 
@@ -31,7 +31,7 @@ function numericSortable(names: string[]): boolean {
 export function buildTabular(table: Table, task: Task, opts: ImportOptions, percents: SplitPercents, seed: number, name: string): TabularBuild {
   const warnings: CodedWarning[] = []
   const targetCol = table.columns.find((c) => c.plan.role === 'target')
-  if (!targetCol) throw new ImportError('bad_option', 'Choose a target column (the value to predict).')
+  if (!targetCol) throw new ImportError('bad_option', 'Choose a target column (the value to predict).', {}, detail('chooseTarget'))
   const n = table.rows
   let labels: Int32Array | Float32Array
   let classNames: string[] = []
@@ -52,10 +52,10 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
     if (used.size < 2) {
       throw new ImportError('single_value_target',
         `${table.file}: the target column "${targetCol.plan.name}" has a single value (${JSON.stringify(classNames[[...used][0] ?? 0] ?? '')}) in every row; classification needs at least two classes. Pick another target column.`,
-        { file: table.file })
+        { file: table.file }, detail('singleValueTarget', { file: table.file, column: targetCol.plan.name, value: classNames[[...used][0] ?? 0] ?? '' }))
     }
     if (classNames.length > 1000) {
-      throw new ImportError('bad_option', `${table.file}: the target column "${targetCol.plan.name}" has ${classNames.length} distinct values — too many classes. Choose regression or another target.`, { file: table.file })
+      throw new ImportError('bad_option', `${table.file}: the target column "${targetCol.plan.name}" has ${classNames.length} distinct values — too many classes. Choose regression or another target.`, { file: table.file }, detail('tooManyClasses', { file: table.file, column: targetCol.plan.name, count: classNames.length }))
     }
   } else {
     labels = targetCol.values as Float32Array
@@ -63,7 +63,7 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
     let hi = -Infinity
     for (let i = 0; i < n; i++) if (!table.dropped[i]) { const v = labels[i]!; if (v < lo) lo = v; if (v > hi) hi = v }
     if (!(hi > lo)) {
-      throw new ImportError('single_value_target', `${table.file}: the target column "${targetCol.plan.name}" has the same value (${lo}) in every row; there is nothing to predict. Pick another target column.`, { file: table.file })
+      throw new ImportError('single_value_target', `${table.file}: the target column "${targetCol.plan.name}" has the same value (${lo}) in every row; there is nothing to predict. Pick another target column.`, { file: table.file }, detail('singleValueTarget', { file: table.file, column: targetCol.plan.name, value: lo }))
     }
   }
   if (table.droppedCount) {
@@ -71,7 +71,7 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
   }
   const kept = new Int32Array(n - table.droppedCount)
   for (let i = 0, k = 0; i < n; i++) if (!table.dropped[i]) kept[k++] = i
-  if (kept.length < 2) throw new ImportError('no_data', `${table.file}: fewer than two usable rows after dropping rows with missing values.`, { file: table.file })
+  if (kept.length < 2) throw new ImportError('no_data', `${table.file}: fewer than two usable rows after dropping rows with missing values.`, { file: table.file }, detail('tooFewRows', { file: table.file }))
   const splits = splitIndices3(kept, task === 'classification' ? labels : null, percents, seed)
 
   // Encoders from train rows only.
@@ -79,7 +79,7 @@ export function buildTabular(table: Table, task: Task, opts: ImportOptions, perc
   const layout: FeatureLayout[] = []
   const fills: number[] = []
   const feats = table.columns.filter((c) => c.plan.role === 'feature' && c.plan.type !== 'text')
-  if (!feats.length) throw new ImportError('bad_option', `${table.file}: no feature columns left (every other column is text or ignored).`, { file: table.file })
+  if (!feats.length) throw new ImportError('bad_option', `${table.file}: no feature columns left (every other column is text or ignored).`, { file: table.file }, detail('noFeatures', { file: table.file }))
   let offset = 0
   for (const c of feats) {
     const t = c.plan.type as FeatureLayout['type']

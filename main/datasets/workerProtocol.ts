@@ -7,7 +7,7 @@ import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { Worker } from 'node:worker_threads'
-import type { ImportErrorInfo, ImportOptions, ImportProgress, InspectResult } from '../../preload/contract/types'
+import type { ImportErrorInfo, ImportOptions, ImportProgress, InspectResult, SkippedFile } from '../../preload/contract/types'
 import type { ResolvedInput } from './detect'
 import type { JobRequest, JobResult } from './importJob'
 
@@ -32,7 +32,7 @@ export type WorkerReply =
   | { type: 'inspected'; result: InspectResult }
   | { type: 'done'; result: JobResult | null }
   | { type: 'error'; error: ImportErrorInfo }
-  | { type: 'decoded'; done: number; skipped: { name: string; reason: string }[]; final: boolean }
+  | { type: 'decoded'; done: number; skipped: SkippedFile[]; final: boolean }
 
 /**
  * Where the worker entry is: `importWorker.js` next to the running bundle (out/main, also when

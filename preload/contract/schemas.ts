@@ -440,6 +440,14 @@ export const SourceFileSchema = z.object({
   role: z.string()
 })
 
+/** A file skipped at import and why: `reason` in English; `code` + `params` let the UI say it in the person's language. */
+export const SkippedFileSchema = z.object({
+  name: z.string(),
+  reason: z.string(),
+  code: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
+})
+
 /** What `datasets:inspect` found: enough for the import dialog, computed from a sample in ~1 s. */
 export const InspectResultSchema = z.object({
   format: DatasetFormatSchema,
@@ -468,7 +476,7 @@ export const InspectResultSchema = z.object({
     defaultHeight: z.number().int(),
     colorMode: ColorModeSchema,
     /** Files that are not images the studio reads (skipped on import, listed here). */
-    skipped: z.array(z.object({ name: z.string(), reason: z.string() }))
+    skipped: z.array(SkippedFileSchema)
   }).nullable(),
   classNames: z.array(z.string()),
   proposedTarget: z.string().nullable(),
@@ -513,7 +521,11 @@ export const ImportErrorSchema = z.object({
   /** 0-based record / example index. */
   record: z.number().int().optional(),
   /** Byte offset in the (decompressed) file. */
-  offset: z.number().int().optional()
+  offset: z.number().int().optional(),
+  /** Which sentence `message` is (i18n `importErrors.<key>`), so the UI can say it in the person's language. */
+  key: z.string().optional(),
+  /** The values in that sentence (file, line, expected, found, …); `message` stays the English fallback. */
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional()
 })
 
 export const ImportPhaseSchema = z.enum(['queued', 'hashing', 'reading', 'decoding', 'splitting', 'writing', 'done'])
@@ -623,7 +635,7 @@ export const DatasetDetailSchema = z.object({
   charts: z.array(ChartProposalSchema),
   versions: z.array(DatasetVersionSchema),
   /** Files skipped at import (unreadable images, …) with the reason. */
-  skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+  skipped: z.array(SkippedFileSchema),
   warnings: z.array(z.lazy(() => ImportWarningSchema)),
   /** Whether the dataset is tabular (rows view) or images (thumbnail view), or neither. */
   view: z.enum(['table', 'images', 'tensor'])

@@ -57,6 +57,7 @@ export type SourceFile = z.infer<typeof S.SourceFileSchema>
 export type InspectResult = z.infer<typeof S.InspectResultSchema>
 export type ImportErrorCode = z.infer<typeof S.ImportErrorCodeSchema>
 export type ImportErrorInfo = z.infer<typeof S.ImportErrorSchema>
+export type SkippedFile = z.infer<typeof S.SkippedFileSchema>
 export type ImportWarningCode = z.infer<typeof S.ImportWarningCodeSchema>
 export type CodedWarning = z.infer<typeof S.CodedWarningSchema>
 /** A coded warning (translated by the renderer) or, in datasets imported before codes, a plain string. */

@@ -4,6 +4,7 @@ import hpo from './hpo.en'
 import composer from './composer.en'
 import toolbox from './toolbox.en'
 import dataThreads from './dataThreads.en'
+import backendText from './backendText.en'
 export default {
   app: { title: 'Training Studio', skipToContent: 'Skip to content' },
   nav: { home: 'Home', datasets: 'Datasets', runs: 'Runs', compare: 'Compare', settings: 'Settings', newRun: 'New run', composer: 'Composer', studies: 'Studies', shortcuts: 'Keyboard shortcuts' },
@@ -455,5 +456,6 @@ export default {
   composer,
   toolbox,
   ...dataThreads,
+  ...backendText,
   toast: { runStarted: 'Started {name}.', runStopped: 'Stopped {name}.' }
 }

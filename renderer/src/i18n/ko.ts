@@ -5,6 +5,7 @@ import hpo from './hpo.ko'
 import composer from './composer.ko'
 import toolbox from './toolbox.ko'
 import dataThreads from './dataThreads.ko'
+import backendText from './backendText.ko'
 
 const ko: typeof en = {
   app: { title: 'Training Studio', skipToContent: '본문으로 건너뛰기' },
@@ -457,6 +458,7 @@ const ko: typeof en = {
   composer,
   toolbox,
   ...dataThreads,
+  ...backendText,
   toast: { runStarted: '{name} 실행을 시작했습니다.', runStopped: '{name} 실행을 중지했습니다.' }
 }
 
