@@ -90,13 +90,24 @@ function order(pref: BackendPreference): BackendName[] {
   return [pref, ...all.slice(all.indexOf(pref) + 1)]
 }
 
-function reasonMissing(name: BackendName): string {
+/** One reason a faster backend was not used: the English sentence plus a code and values for the UI's language. */
+interface Reason { text: string; code: string; params: Record<string, string> }
+const reason = (text: string, code: string, params: Record<string, string> = {}): Reason => ({ text, code, params })
+
+function reasonMissing(name: BackendName): Reason {
   switch (name) {
-    case 'tensorflow-gpu': return `${GPU_PKG} is not installed: ${INSTALL_HINTS['tensorflow-gpu']}`
-    case 'tensorflow': return `${NODE_PKG} is not installed: ${INSTALL_HINTS.tensorflow}`
-    case 'wasm': return `${WASM_PKG} is not installed (reinstall the studio)`
-    case 'cpu': return 'the cpu backend is not available'
+    case 'tensorflow-gpu': return reason(`${GPU_PKG} is not installed: ${INSTALL_HINTS['tensorflow-gpu']}`, 'gpuMissing', { pkg: GPU_PKG })
+    case 'tensorflow': return reason(`${NODE_PKG} is not installed: ${INSTALL_HINTS.tensorflow}`, 'nodeMissing', { pkg: NODE_PKG })
+    case 'wasm': return reason(`${WASM_PKG} is not installed (reinstall the studio)`, 'wasmMissing', { pkg: WASM_PKG })
+    case 'cpu': return reason('the cpu backend is not available', 'cpuMissing')
   }
+}
+
+/** The "how to go faster" hint as a reason (null when there is nothing faster to get). */
+function hintReason(name: BackendName): Reason | null {
+  const text = fasterBackendHint(name)
+  if (!text) return null
+  return reason(text, name === 'tensorflow' ? 'hintGpu' : 'hintNode', { nodePkg: NODE_PKG, gpuPkg: GPU_PKG })
 }
 
 /**
@@ -106,7 +117,7 @@ function reasonMissing(name: BackendName): string {
  * is only known when a trainer loads the package, so a 'tensorflow-gpu' answer here is "installed".
  */
 export function probeBackend(pref: BackendPreference = 'auto'): BackendInfo {
-  const reasons: string[] = []
+  const reasons: Reason[] = []
   for (const name of order(pref)) {
     const ok = name === 'tensorflow-gpu' ? hasNativeBinding(GPU_PKG)
       // Only one of the two native packages may be loaded; with the GPU build present the
@@ -120,27 +131,33 @@ export function probeBackend(pref: BackendPreference = 'auto'): BackendInfo {
   return describe('cpu', reasons, pref)
 }
 
-function describe(name: BackendName, reasons: string[], pref: BackendPreference, device?: string): BackendInfo {
+function describe(name: BackendName, reasons: Reason[], pref: BackendPreference, device?: string): BackendInfo {
   const info: BackendInfo = { name, device: device ?? DEVICE[name] }
   const parts = [...reasons]
   if (pref === 'auto' && (name === 'wasm' || name === 'cpu') && parts.length === 0) {
-    const hint = fasterBackendHint(name)
+    const hint = hintReason(name)
     if (hint) parts.push(hint)
   }
-  if (parts.length > 0) info.fallbackReason = parts.join('; ')
+  setReasons(info, parts)
   return info
+}
+
+function setReasons(info: BackendInfo, parts: Reason[]): void {
+  if (parts.length === 0) return
+  info.fallbackReason = parts.map((p) => p.text).join('; ')
+  info.fallbackReasons = parts.map((p) => ({ code: p.code, params: p.params }))
 }
 
 type Tf = typeof import('@tensorflow/tfjs')
 
-interface LoadResult { ok: boolean; reason?: string; device?: string }
+interface LoadResult { ok: boolean; reason?: Reason; device?: string }
 
 let nativeLoaded: typeof GPU_PKG | typeof NODE_PKG | null = null
 
 function loadNative(pkg: typeof GPU_PKG | typeof NODE_PKG): LoadResult {
   if (nativeLoaded !== null) {
     // The other native package is already in this process; loading a second would clash.
-    return nativeLoaded === pkg ? { ok: true } : { ok: false, reason: `${nativeLoaded} is already loaded in this process` }
+    return nativeLoaded === pkg ? { ok: true } : { ok: false, reason: reason(`${nativeLoaded} is already loaded in this process`, 'alreadyLoaded', { pkg: nativeLoaded }) }
   }
   if (!packageDir(pkg)) return { ok: false, reason: reasonMissing(pkg === GPU_PKG ? 'tensorflow-gpu' : 'tensorflow') }
   try {
@@ -150,7 +167,7 @@ function loadNative(pkg: typeof GPU_PKG | typeof NODE_PKG): LoadResult {
   } catch (e) {
     const msg = e instanceof Error ? e.message.split('\n')[0] : String(e)
     const hint = pkg === GPU_PKG ? INSTALL_HINTS['tensorflow-gpu'] : INSTALL_HINTS.tensorflow
-    return { ok: false, reason: `${pkg} is installed but failed to load (${msg}); ${hint}` }
+    return { ok: false, reason: reason(`${pkg} is installed but failed to load (${msg}); ${hint}`, pkg === GPU_PKG ? 'gpuLoadFailed' : 'nodeLoadFailed', { pkg, detail: msg ?? '' }) }
   }
 }
 
@@ -159,16 +176,16 @@ async function tryBackend(tf: Tf, name: BackendName): Promise<LoadResult> {
     case 'tensorflow-gpu': {
       const r = loadNative(GPU_PKG)
       if (!r.ok) return r
-      if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: `${GPU_PKG} loaded but its backend did not initialise` }
+      if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: reason(`${GPU_PKG} loaded but its backend did not initialise`, 'notInitialised', { pkg: GPU_PKG }) }
       const usingGpu = (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true
-      if (!usingGpu) return { ok: false, reason: `${GPU_PKG} is installed but no CUDA GPU answered (check the NVIDIA driver ≥ 450, CUDA 11.2 and cuDNN 8.1 on the library path)` }
+      if (!usingGpu) return { ok: false, reason: reason(`${GPU_PKG} is installed but no CUDA GPU answered (check the NVIDIA driver ≥ 450, CUDA 11.2 and cuDNN 8.1 on the library path)`, 'noCudaGpu', { pkg: GPU_PKG }) }
       return { ok: true }
     }
     case 'tensorflow': {
       // With the GPU build already loaded (no GPU answered), it still runs libtensorflow on the CPU.
       const r = nativeLoaded === GPU_PKG ? { ok: true } : loadNative(NODE_PKG)
       if (!r.ok) return r
-      if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: `${NODE_PKG} loaded but its backend did not initialise` }
+      if (!(await tf.setBackend('tensorflow'))) return { ok: false, reason: reason(`${NODE_PKG} loaded but its backend did not initialise`, 'notInitialised', { pkg: NODE_PKG }) }
       return { ok: true }
     }
     case 'wasm': {
@@ -177,14 +194,14 @@ async function tryBackend(tf: Tf, name: BackendName): Promise<LoadResult> {
       try {
         const wasm = await import('@tensorflow/tfjs-backend-wasm')
         wasm.setWasmPaths(dist + path.sep)
-        if (!(await tf.setBackend('wasm'))) return { ok: false, reason: 'the wasm backend did not initialise' }
+        if (!(await tf.setBackend('wasm'))) return { ok: false, reason: reason('the wasm backend did not initialise', 'notInitialised', { pkg: WASM_PKG }) }
         return { ok: true }
       } catch (e) {
-        return { ok: false, reason: `the wasm backend failed to load (${e instanceof Error ? e.message : String(e)})` }
+        return { ok: false, reason: reason(`the wasm backend failed to load (${e instanceof Error ? e.message : String(e)})`, 'wasmFailed', { detail: e instanceof Error ? e.message : String(e) }) }
       }
     }
     case 'cpu':
-      return (await tf.setBackend('cpu')) ? { ok: true } : { ok: false, reason: 'the cpu backend did not initialise' }
+      return (await tf.setBackend('cpu')) ? { ok: true } : { ok: false, reason: reason('the cpu backend did not initialise', 'notInitialised', { pkg: 'cpu' }) }
   }
 }
 
@@ -198,7 +215,7 @@ async function tryBackend(tf: Tf, name: BackendName): Promise<LoadResult> {
  */
 export async function selectBackend(pref: BackendPreference = 'auto'): Promise<BackendInfo> {
   const tf = await import('@tensorflow/tfjs')
-  const reasons: string[] = []
+  const reasons: Reason[] = []
   for (const name of order(pref)) {
     const r = await tryBackend(tf, name)
     if (r.ok) {
@@ -211,12 +228,12 @@ export async function selectBackend(pref: BackendPreference = 'auto'): Promise<B
         return info
       }
       if ((name === 'wasm' || name === 'cpu') && reasons.length > 0) {
-        const hint = fasterBackendHint(name)
-        if (hint && !reasons.some((x) => x.includes('npm install'))) info.fallbackReason = `${info.fallbackReason}; ${hint}`
+        const hint = hintReason(name)
+        if (hint && !reasons.some((x) => x.text.includes('npm install'))) setReasons(info, [...reasons, hint])
       }
       return info
     }
-    reasons.push(r.reason ?? `${name} is not available`)
+    reasons.push(r.reason ?? reason(`${name} is not available`, 'unavailable', { name }))
   }
-  throw new Error(`no TF.js backend could be initialised: ${reasons.join('; ')}`)
+  throw new Error(`no TF.js backend could be initialised: ${reasons.map((x) => x.text).join('; ')}`)
 }

@@ -218,6 +218,8 @@ export const BackendInfoSchema = z.object({
   device: z.string(),
   /** Why a better backend was not used, when it was not. */
   fallbackReason: z.string().optional(),
+  /** The same reasons, one per entry, as a code + values so the UI can say them in the person's language. */
+  fallbackReasons: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.string()) })).optional(),
   /**
    * Which training engine runs (issue 6): "studio engine, native kernels (avx2-fma), 2 threads",
    * "studio engine, WebAssembly SIMD kernels, …", or "TF.js model.fit (…why)". Absent in records

@@ -24,7 +24,18 @@ export interface GraphIssue {
   severity: 'error' | 'warning'
   /** Says what is wrong and how to fix it, in words a learner can act on. */
   message: string
+  /** Which sentence `message` is (i18n `graphIssues.<key>`), for saying it in the person's language. */
+  key?: string
+  /** The names and numbers in that sentence. */
+  params?: IssueParams
 }
+
+/** Values of an issue's sentence. */
+export type IssueParams = Record<string, string | number>
+
+/** A sentence with its key and values (the English `message` is what main and the CLI show). */
+interface Said { message: string; key?: string; params?: IssueParams }
+const said = (message: string, key: string, params: IssueParams = {}): Said => ({ message, key, params })
 
 /** What the composer shows next to one layer. */
 export interface NodeAnalysis {
@@ -69,11 +80,12 @@ interface Inference {
   shape: number[] | null
   params: number
   trainable: number
-  error?: { code: GraphIssueCode; message: string }
-  warning?: { code: GraphIssueCode; message: string }
+  error?: { code: GraphIssueCode } & Said
+  warning?: { code: GraphIssueCode } & Said
 }
 
-const fail = (code: GraphIssueCode, message: string): Inference => ({ shape: null, params: 0, trainable: 0, error: { code, message } })
+const fail = (code: GraphIssueCode, m: string | Said, key?: string, params: IssueParams = {}): Inference =>
+  ({ shape: null, params: 0, trainable: 0, error: { code, ...(typeof m === 'string' ? (key ? said(m, key, params) : { message: m }) : m) } })
 const ok = (shape: number[], params = 0, trainable = params): Inference => ({ shape, params, trainable })
 
 const isPosInt = (v: unknown): v is number => typeof v === 'number' && Number.isInteger(v) && v >= 1
@@ -85,22 +97,36 @@ function convLength(n: number, k: number, s: number, padding: Padding): number {
 }
 
 /** Checks a positive-integer parameter; returns an error message naming the field, or null. */
-function badInt(kind: string, name: string, v: unknown): string | null {
-  return isPosInt(v) ? null : `${kind} needs ${name} to be a whole number ≥ 1 (got ${JSON.stringify(v)}); set ${name}.`
+function badInt(kind: string, name: string, v: unknown): Said | null {
+  return isPosInt(v) ? null : said(`${kind} needs ${name} to be a whole number ≥ 1 (got ${JSON.stringify(v)}); set ${name}.`, 'badInt', { kind, name, got: String(JSON.stringify(v)) })
 }
 
-function regularizerProblem(kind: string, p: Record<string, unknown>): string | null {
+/** A size that may be one number or [height, width]; the sentence naming the field, or null. */
+function badSize2D(kind: string, name: string, v: unknown, orEmpty = false): Said | null {
+  if (isSize2D(v)) return null
+  return orEmpty
+    ? said(`${kind} needs ${name} as a whole number ≥ 1, [height, width] or empty (= poolSize); set ${name}.`, 'badSize2DOrEmpty', { kind, name })
+    : said(`${kind} needs ${name} as a whole number ≥ 1 or [height, width]; set ${name}.`, 'badSize2D', { kind, name })
+}
+
+function regularizerProblem(kind: string, p: Record<string, unknown>): Said | null {
   for (const key of ['kernelRegularizer', 'biasRegularizer', 'recurrentRegularizer']) {
     const r = p[key] as { l1?: unknown; l2?: unknown } | undefined
     if (r === undefined) continue
     for (const f of ['l1', 'l2'] as const) {
       const v = r[f]
       if (v !== undefined && !(typeof v === 'number' && Number.isFinite(v) && v >= 0)) {
-        return `${kind} ${key}.${f} must be a number ≥ 0 (got ${JSON.stringify(v)}); typical values are 1e-4 to 1e-2.`
+        return said(`${kind} ${key}.${f} must be a number ≥ 0 (got ${JSON.stringify(v)}); typical values are 1e-4 to 1e-2.`, 'regularizer', { kind, field: `${key}.${f}`, got: String(JSON.stringify(v)) })
       }
     }
   }
   return null
+}
+
+/** The Reshape target (e.g. "28, 28, 1") that turns a flat vector into an image, when one is obvious; '' otherwise. */
+function imageReshapeTarget(shape: number[]): string {
+  const m = /\[([^\]]*)\]/.exec(imageReshapeHint(shape))
+  return m ? m[1]! : ''
 }
 
 /** Suggests a Reshape that turns a flat vector into an image, when one is obvious. */
@@ -131,8 +157,10 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
   if (regProblem) return fail('bad-param', regProblem)
   const x = ins[0]!
   const rank = x.length
-  const needRank = (want: number, what: string, fix: string): Inference | null =>
-    rank === want ? null : fail('rank', `${kind} needs a ${rankWord(want)} input (${what}) but gets ${formatShape(x)} (${rankWord(rank)}); ${fix}.`)
+  const needRank = (want: number, what: string, fix: string, key: string, params: IssueParams = {}): Inference | null =>
+    rank === want ? null : fail('rank', `${kind} needs a ${rankWord(want)} input (${what}) but gets ${formatShape(x)} (${rankWord(rank)}); ${fix}.`,
+      key, { kind, got: formatShape(x), gotRank: rankWord(rank), ...params })
+  const reshapeTo = imageReshapeTarget(x)
   switch (node.kind) {
     case 'Input':
       return ok(x)
@@ -141,13 +169,13 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const bad = badInt(kind, 'units', q.units)
       if (bad) return fail('bad-param', bad)
       if (rank >= 3) {
-        return fail('rank', `Dense gets a ${rankWord(rank)} tensor (${formatShape(x)}); add a Flatten (or GlobalAveragePooling2D) before it.`)
+        return fail('rank', `Dense gets a ${rankWord(rank)} tensor (${formatShape(x)}); add a Flatten (or GlobalAveragePooling2D) before it.`, 'denseRank', { rank: rankWord(rank), shape: formatShape(x) })
       }
       const inDim = x[rank - 1]!
       const params = inDim * q.units + (q.useBias ? q.units : 0)
       const r = ok([...x.slice(0, -1), q.units], params)
       if (rank === 2) {
-        r.warning = { code: 'dense-on-sequence', message: `Dense on a ${formatShape(x)} sequence acts on each of its ${x[0]} steps separately; add Flatten or GlobalAveragePooling1D before it if you meant one vector per example.` }
+        r.warning = { code: 'dense-on-sequence', ...said(`Dense on a ${formatShape(x)} sequence acts on each of its ${x[0]} steps separately; add Flatten or GlobalAveragePooling1D before it if you meant one vector per example.`, 'denseOnSequence', { shape: formatShape(x), steps: x[0]! }) }
       }
       return r
     }
@@ -155,11 +183,11 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const q = resolveParams(node)
       const bad = badInt(kind, 'filters', q.filters) ?? badInt(kind, 'kernelSize', q.kernelSize) ?? badInt(kind, 'strides', q.strides)
       if (bad) return fail('bad-param', bad)
-      const r = needRank(2, 'steps×channels', `use a sequence dataset, or add a Reshape to [${x.reduce((a, b) => a * b, 1)}, 1] before it`)
+      const r = needRank(2, 'steps×channels', `use a sequence dataset, or add a Reshape to [${x.reduce((a, b) => a * b, 1)}, 1] before it`, 'rankConv1D', { n: x.reduce((a, b) => a * b, 1) })
       if (r) return r
       const [steps, cin] = x as [number, number]
       if (q.padding === 'valid' && q.kernelSize > steps) {
-        return fail('kernel-too-large', `kernel ${q.kernelSize} is longer than its input of ${steps} steps with 'valid' padding; use padding 'same' or a kernel ≤ ${steps}.`)
+        return fail('kernel-too-large', `kernel ${q.kernelSize} is longer than its input of ${steps} steps with 'valid' padding; use padding 'same' or a kernel ≤ ${steps}.`, 'kernel1D', { kernel: q.kernelSize, steps })
       }
       return ok([convLength(steps, q.kernelSize, q.strides, q.padding), q.filters], q.kernelSize * cin * q.filters + (q.useBias ? q.filters : 0))
     }
@@ -167,16 +195,16 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
     case 'DepthwiseConv2D': {
       const q = resolveParams(node) as LayerParamsByKind['DepthwiseConv2D'] & { filters?: number }
       const bad = (node.kind === 'Conv2D' ? badInt(kind, 'filters', q.filters) : badInt(kind, 'depthMultiplier', q.depthMultiplier))
-        ?? (isSize2D(q.kernelSize) ? null : `${kind} needs kernelSize as a whole number ≥ 1 or [height, width]; set kernelSize.`)
-        ?? (isSize2D(q.strides) ? null : `${kind} needs strides as a whole number ≥ 1 or [height, width]; set strides.`)
+        ?? badSize2D(kind, 'kernelSize', q.kernelSize)
+        ?? badSize2D(kind, 'strides', q.strides)
       if (bad) return fail('bad-param', bad)
-      const r = needRank(3, 'height×width×channels', `use an image dataset${imageReshapeHint(x)}`)
+      const r = needRank(3, 'height×width×channels', `use an image dataset${imageReshapeHint(x)}`, reshapeTo ? 'rankConv2DReshape' : 'rankConv2D', { reshape: reshapeTo })
       if (r) return r
       const [h, w, cin] = x as [number, number, number]
       const [kh, kw] = pair(q.kernelSize)
       const [sh, sw] = pair(q.strides)
       if (q.padding === 'valid' && (kh > h || kw > w)) {
-        return fail('kernel-too-large', `kernel ${kh}×${kw} is larger than its ${h}×${w} input with 'valid' padding; use padding 'same', a smaller kernel, or fewer pooling layers before it.`)
+        return fail('kernel-too-large', `kernel ${kh}×${kw} is larger than its ${h}×${w} input with 'valid' padding; use padding 'same', a smaller kernel, or fewer pooling layers before it.`, 'kernel2D', { kernel: `${kh}×${kw}`, input: `${h}×${w}` })
       }
       const oh = convLength(h, kh, sh, q.padding)
       const ow = convLength(w, kw, sw, q.padding)
@@ -193,11 +221,11 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const strides = q.strides ?? q.poolSize
       const bad = badInt(kind, 'poolSize', q.poolSize) ?? badInt(kind, 'strides', strides)
       if (bad) return fail('bad-param', bad)
-      const r = needRank(2, 'steps×channels', 'use it after Conv1D, Embedding or a sequence input')
+      const r = needRank(2, 'steps×channels', 'use it after Conv1D, Embedding or a sequence input', 'rankPool1D')
       if (r) return r
       const [steps, c] = x as [number, number]
       if (q.padding === 'valid' && q.poolSize > steps) {
-        return fail('kernel-too-large', `pool of ${q.poolSize} is longer than its input of ${steps} steps with 'valid' padding; use padding 'same', a smaller poolSize, or remove this layer.`)
+        return fail('kernel-too-large', `pool of ${q.poolSize} is longer than its input of ${steps} steps with 'valid' padding; use padding 'same', a smaller poolSize, or remove this layer.`, 'pool1D', { pool: q.poolSize, steps })
       }
       return ok([convLength(steps, q.poolSize, strides, q.padding), c])
     }
@@ -205,52 +233,51 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
     case 'AveragePooling2D': {
       const q = resolveParams(node)
       const strides = q.strides ?? q.poolSize
-      const bad = (isSize2D(q.poolSize) ? null : `${kind} needs poolSize as a whole number ≥ 1 or [height, width]; set poolSize.`)
-        ?? (isSize2D(strides) ? null : `${kind} needs strides as a whole number ≥ 1, [height, width] or empty (= poolSize); set strides.`)
+      const bad = badSize2D(kind, 'poolSize', q.poolSize) ?? badSize2D(kind, 'strides', strides, true)
       if (bad) return fail('bad-param', bad)
-      const r = needRank(3, 'height×width×channels', `use it after Conv2D or on image input${imageReshapeHint(x)}`)
+      const r = needRank(3, 'height×width×channels', `use it after Conv2D or on image input${imageReshapeHint(x)}`, reshapeTo ? 'rankPool2DReshape' : 'rankPool2D', { reshape: reshapeTo })
       if (r) return r
       const [h, w, c] = x as [number, number, number]
       const [ph, pw] = pair(q.poolSize)
       const [sh, sw] = pair(strides)
       if (q.padding === 'valid' && (ph > h || pw > w)) {
-        return fail('kernel-too-large', `pool ${ph}×${pw} is larger than its ${h}×${w} input with 'valid' padding; use padding 'same', a smaller poolSize, or remove this layer.`)
+        return fail('kernel-too-large', `pool ${ph}×${pw} is larger than its ${h}×${w} input with 'valid' padding; use padding 'same', a smaller poolSize, or remove this layer.`, 'pool2D', { pool: `${ph}×${pw}`, input: `${h}×${w}` })
       }
       return ok([convLength(h, ph, sh, q.padding), convLength(w, pw, sw, q.padding), c])
     }
     case 'GlobalAveragePooling1D':
-      return needRank(2, 'steps×channels', 'use it after Conv1D, Embedding or an LSTM/GRU with returnSequences') ?? ok([x[1]!])
+      return needRank(2, 'steps×channels', 'use it after Conv1D, Embedding or an LSTM/GRU with returnSequences', 'rankGap1D') ?? ok([x[1]!])
     case 'GlobalAveragePooling2D':
-      return needRank(3, 'height×width×channels', 'use it after Conv2D on image input') ?? ok([x[2]!])
+      return needRank(3, 'height×width×channels', 'use it after Conv2D on image input', 'rankGap2D') ?? ok([x[2]!])
     case 'Flatten':
       return ok([x.reduce((a, b) => a * b, 1)])
     case 'Reshape': {
       const t = resolveParams(node).targetShape
       if (!Array.isArray(t) || t.length === 0 || t.some((d) => !(isPosInt(d) || d === -1)) || t.filter((d) => d === -1).length > 1) {
-        return fail('bad-param', `Reshape needs targetShape as whole numbers ≥ 1 with at most one -1 (got ${JSON.stringify(t)}); set targetShape, e.g. [28, 28, 1].`)
+        return fail('bad-param', `Reshape needs targetShape as whole numbers ≥ 1 with at most one -1 (got ${JSON.stringify(t)}); set targetShape, e.g. [28, 28, 1].`, 'reshapeTarget', { got: String(JSON.stringify(t)) })
       }
       const size = x.reduce((a, b) => a * b, 1)
       const known = t.reduce((a, b) => (b === -1 ? a : a * b), 1)
       if (t.includes(-1)) {
-        if (size % known !== 0) return fail('reshape-size', `Reshape cannot fit ${size} values (${formatShape(x)}) into [${t.join(', ')}]: ${size} is not a multiple of ${known}; change targetShape.`)
+        if (size % known !== 0) return fail('reshape-size', `Reshape cannot fit ${size} values (${formatShape(x)}) into [${t.join(', ')}]: ${size} is not a multiple of ${known}; change targetShape.`, 'reshapeMultiple', { size, shape: formatShape(x), target: t.join(', '), known })
         return ok(t.map((d) => (d === -1 ? size / known : d)))
       }
-      if (known !== size) return fail('reshape-size', `Reshape to [${t.join(', ')}] needs ${known} values but its input ${formatShape(x)} has ${size}; change targetShape so its product is ${size} (or use -1 for one axis).`)
+      if (known !== size) return fail('reshape-size', `Reshape to [${t.join(', ')}] needs ${known} values but its input ${formatShape(x)} has ${size}; change targetShape so its product is ${size} (or use -1 for one axis).`, 'reshapeSize', { target: t.join(', '), known, shape: formatShape(x), size })
       return ok([...t])
     }
     case 'Dropout': {
       const rate = resolveParams(node).rate
-      if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) return fail('bad-param', `Dropout rate must be in [0, 1) (got ${JSON.stringify(rate)}); 0.1–0.5 is typical.`)
+      if (!(typeof rate === 'number' && rate >= 0 && rate < 1)) return fail('bad-param', `Dropout rate must be in [0, 1) (got ${JSON.stringify(rate)}); 0.1–0.5 is typical.`, 'dropoutRate', { got: String(JSON.stringify(rate)) })
       return ok(x)
     }
     case 'BatchNormalization':
     case 'LayerNormalization': {
       const q = resolveParams(node) as LayerParamsByKind['LayerNormalization'] & { momentum?: number }
       const ax = axisIndex(q.axis, rank)
-      if (ax === null) return fail('bad-param', `${kind} axis ${q.axis} does not exist on a ${formatShape(x)} input (axis 0 is the batch); use -1 for the last (channel) axis.`)
-      if (!(typeof q.epsilon === 'number' && q.epsilon > 0)) return fail('bad-param', `${kind} epsilon must be > 0 (got ${JSON.stringify(q.epsilon)}); the default is 0.001.`)
+      if (ax === null) return fail('bad-param', `${kind} axis ${q.axis} does not exist on a ${formatShape(x)} input (axis 0 is the batch); use -1 for the last (channel) axis.`, 'normAxis', { kind, axis: q.axis, shape: formatShape(x) })
+      if (!(typeof q.epsilon === 'number' && q.epsilon > 0)) return fail('bad-param', `${kind} epsilon must be > 0 (got ${JSON.stringify(q.epsilon)}); the default is 0.001.`, 'epsilon', { kind, got: String(JSON.stringify(q.epsilon)) })
       if (node.kind === 'BatchNormalization' && !(typeof q.momentum === 'number' && q.momentum >= 0 && q.momentum < 1)) {
-        return fail('bad-param', `BatchNormalization momentum must be in [0, 1) (got ${JSON.stringify(q.momentum)}); the default is 0.99.`)
+        return fail('bad-param', `BatchNormalization momentum must be in [0, 1) (got ${JSON.stringify(q.momentum)}); the default is 0.99.`, 'momentum', { got: String(JSON.stringify(q.momentum)) })
       }
       const c = x[ax]!
       const trainable = (q.center ? c : 0) + (q.scale ? c : 0)
@@ -259,8 +286,8 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
     }
     case 'Activation': {
       const q = resolveParams(node)
-      if (q.alpha !== undefined && !(typeof q.alpha === 'number' && Number.isFinite(q.alpha))) return fail('bad-param', `Activation alpha must be a number (got ${JSON.stringify(q.alpha)}); leakyRelu uses ${LEAKY_RELU_ALPHA} by default.`)
-      if (q.activation === 'softmax' && rank < 1) return fail('rank', 'softmax needs at least one axis to normalise over.')
+      if (q.alpha !== undefined && !(typeof q.alpha === 'number' && Number.isFinite(q.alpha))) return fail('bad-param', `Activation alpha must be a number (got ${JSON.stringify(q.alpha)}); leakyRelu uses ${LEAKY_RELU_ALPHA} by default.`, 'alpha', { got: String(JSON.stringify(q.alpha)), alpha: LEAKY_RELU_ALPHA })
+      if (q.activation === 'softmax' && rank < 1) return fail('rank', 'softmax needs at least one axis to normalise over.', 'softmaxScalar')
       return ok(x)
     }
     case 'Embedding': {
@@ -270,7 +297,7 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const r = ok([...x, q.outputDim], q.inputDim * q.outputDim)
       const vocab = data?.vocabularySize
       if (vocab !== undefined && vocab > q.inputDim) {
-        return fail('vocabulary', `the dataset's token ids go up to ${vocab - 1} but inputDim is ${q.inputDim}; set inputDim to at least ${vocab}.`)
+        return fail('vocabulary', `the dataset's token ids go up to ${vocab - 1} but inputDim is ${q.inputDim}; set inputDim to at least ${vocab}.`, 'vocabulary', { max: vocab - 1, inputDim: q.inputDim, vocab })
       }
       return r
     }
@@ -280,8 +307,8 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const bad = badInt(kind, 'units', q.units)
       if (bad) return fail('bad-param', bad)
       // leakyRelu exists in TF.js only as a layer, which cannot run inside the recurrent cell.
-      if (q.activation === 'leakyRelu') return fail('bad-param', `${kind} cannot use leakyRelu inside its cell; pick tanh (the usual choice) or relu, and add an Activation layer after it if needed.`)
-      const r = needRank(2, 'steps×features', rank === 1 ? 'put an Embedding before it for token ids, or a Reshape to [steps, 1] for a numeric series' : 'use a sequence input, or a Reshape to [steps, features]')
+      if (q.activation === 'leakyRelu') return fail('bad-param', `${kind} cannot use leakyRelu inside its cell; pick tanh (the usual choice) or relu, and add an Activation layer after it if needed.`, 'rnnLeakyRelu', { kind })
+      const r = needRank(2, 'steps×features', rank === 1 ? 'put an Embedding before it for token ids, or a Reshape to [steps, 1] for a numeric series' : 'use a sequence input, or a Reshape to [steps, features]', rank === 1 ? 'rankRnnIds' : 'rankRnn')
       if (r) return r
       const [steps, inDim] = x as [number, number]
       const u = q.units
@@ -298,7 +325,9 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
         const hint = first.length === 3 && other.length === 3 && first[0] === other[0] && first[1] === other[1]
           ? ` e.g. a 1×1 Conv2D with ${Math.max(first[2]!, other[2]!)} filters on the shortcut`
           : first.length === 3 && other.length === 3 ? ' e.g. a Conv2D with strides 2 (or a pooling layer) on the larger branch' : ''
-        return fail('shape-mismatch', `Add needs inputs of the same shape, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(other)} (from "${node.inputs[j]}"); make the branches match,${hint || ' e.g. with a Dense or Reshape on one branch'}.`)
+        return fail('shape-mismatch', `Add needs inputs of the same shape, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(other)} (from "${node.inputs[j]}"); make the branches match,${hint || ' e.g. with a Dense or Reshape on one branch'}.`,
+          hint.includes('1×1') ? 'addShape1x1' : hint ? 'addShapeStrides' : 'addShape',
+          { a: formatShape(first), aFrom: node.inputs[0]!, b: formatShape(other), bFrom: node.inputs[j]!, filters: Math.max(first[2] ?? 0, other[2] ?? 0) })
       }
       return ok(first)
     }
@@ -306,15 +335,15 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
       const axis = resolveParams(node).axis
       const first = ins[0]!
       const ax = axisIndex(axis, first.length)
-      if (ax === null) return fail('bad-param', `Concatenate axis ${axis} does not exist on a ${formatShape(first)} input (axis 0 is the batch); use -1 for the last axis.`)
+      if (ax === null) return fail('bad-param', `Concatenate axis ${axis} does not exist on a ${formatShape(first)} input (axis 0 is the batch); use -1 for the last axis.`, 'concatAxis', { axis, shape: formatShape(first) })
       for (let j = 1; j < ins.length; j++) {
         const s = ins[j]!
         if (s.length !== first.length) {
-          return fail('axis-mismatch', `Concatenate needs inputs of the same rank, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(s)} (from "${node.inputs[j]}"); Flatten both or reshape one.`)
+          return fail('axis-mismatch', `Concatenate needs inputs of the same rank, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(s)} (from "${node.inputs[j]}"); Flatten both or reshape one.`, 'concatRank', { a: formatShape(first), aFrom: node.inputs[0]!, b: formatShape(s), bFrom: node.inputs[j]! })
         }
         const off = s.findIndex((d, i) => i !== ax && d !== first[i])
         if (off >= 0) {
-          return fail('axis-mismatch', `Concatenate along axis ${axis} needs equal sizes on the other axes, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(s)} (from "${node.inputs[j]}"); pool or resize the branches to match, or change the axis.`)
+          return fail('axis-mismatch', `Concatenate along axis ${axis} needs equal sizes on the other axes, got ${formatShape(first)} (from "${node.inputs[0]}") and ${formatShape(s)} (from "${node.inputs[j]}"); pool or resize the branches to match, or change the axis.`, 'concatSizes', { axis, a: formatShape(first), aFrom: node.inputs[0]!, b: formatShape(s), bFrom: node.inputs[j]! })
         }
       }
       const out = [...first]
@@ -323,7 +352,7 @@ function inferNode(node: GraphNode, ins: number[][], data: GraphDatasetInfo | un
     }
     default: {
       const never: never = node
-      return fail('format', `unknown layer kind ${JSON.stringify((never as { kind: unknown }).kind)}; remove this layer.`)
+      return fail('format', `unknown layer kind ${JSON.stringify((never as { kind: unknown }).kind)}; remove this layer.`, 'unknownKind', { kind: String(JSON.stringify((never as { kind: unknown }).kind)) })
     }
   }
 }
@@ -360,8 +389,10 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
   const issues: GraphIssue[] = []
   const nodeErr = new Map<string, string>()
   const nodeWarn = new Map<string, string>()
-  const add = (nodeId: string | null, code: GraphIssueCode, message: string, severity: 'error' | 'warning' = 'error'): void => {
-    issues.push({ nodeId, code, severity, message })
+  const add = (
+    nodeId: string | null, code: GraphIssueCode, message: string, key?: string, params: IssueParams = {}, severity: 'error' | 'warning' = 'error'
+  ): void => {
+    issues.push({ nodeId, code, severity, message, ...(key ? { key, params } : {}) })
     if (nodeId === null) return
     const m = severity === 'error' ? nodeErr : nodeWarn
     if (!m.has(nodeId)) m.set(nodeId, message)
@@ -369,32 +400,33 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
   const nodes: GraphNode[] = Array.isArray(spec?.nodes) ? spec.nodes : []
   const outputs: string[] = Array.isArray(spec?.outputs) ? spec.outputs : []
   if (spec?.format !== 'studio-graph' || spec.version !== 1) {
-    add(null, 'format', `this is not a version-1 studio model graph (format ${JSON.stringify(spec?.format)}, version ${JSON.stringify(spec?.version)}); import it through the Keras importer or a newer studio.`)
+    add(null, 'format', `this is not a version-1 studio model graph (format ${JSON.stringify(spec?.format)}, version ${JSON.stringify(spec?.version)}); import it through the Keras importer or a newer studio.`, 'format', { format: String(JSON.stringify(spec?.format)), version: String(JSON.stringify(spec?.version)) })
   }
 
   // Ids: unique and usable as TF.js layer names.
   const byId = new Map<string, GraphNode>()
   for (const n of nodes) {
-    if (!NODE_ID_PATTERN.test(n.id)) add(n.id, 'invalid-id', `layer id ${JSON.stringify(n.id)} must start with a letter and use only letters, digits and _ (at most 64); rename it.`)
-    if (byId.has(n.id)) add(n.id, 'duplicate-id', `two layers are called "${n.id}"; rename one of them.`)
+    if (!NODE_ID_PATTERN.test(n.id)) add(n.id, 'invalid-id', `layer id ${JSON.stringify(n.id)} must start with a letter and use only letters, digits and _ (at most 64); rename it.`, 'invalidId', { id: String(JSON.stringify(n.id)) })
+    if (byId.has(n.id)) add(n.id, 'duplicate-id', `two layers are called "${n.id}"; rename one of them.`, 'duplicateId', { id: n.id })
     else byId.set(n.id, n)
   }
 
   // Edges: known targets and the right number of them.
   const inputNodes = nodes.filter((n) => n.kind === 'Input')
-  if (inputNodes.length === 0) add(null, 'no-input', 'the model has no Input layer; add one at the top (it takes the dataset\'s example shape).')
-  for (const extra of inputNodes.slice(1)) add(extra.id, 'multiple-inputs', `the model has more than one Input ("${inputNodes[0]!.id}" and "${extra.id}"); the studio feeds one dataset tensor: delete this one or connect its layers to "${inputNodes[0]!.id}".`)
+  if (inputNodes.length === 0) add(null, 'no-input', 'the model has no Input layer; add one at the top (it takes the dataset\'s example shape).', 'noInput')
+  for (const extra of inputNodes.slice(1)) add(extra.id, 'multiple-inputs', `the model has more than one Input ("${inputNodes[0]!.id}" and "${extra.id}"); the studio feeds one dataset tensor: delete this one or connect its layers to "${inputNodes[0]!.id}".`, 'multipleInputs', { first: inputNodes[0]!.id, id: extra.id })
   for (const n of nodes) {
     const ins = Array.isArray(n.inputs) ? n.inputs : []
     for (const src of ins) {
-      if (!byId.has(src)) add(n.id, 'unknown-input', `input "${src}" of "${n.id}" does not exist; connect "${n.id}" to an existing layer.`)
+      if (!byId.has(src)) add(n.id, 'unknown-input', `input "${src}" of "${n.id}" does not exist; connect "${n.id}" to an existing layer.`, 'unknownInput', { src, id: n.id })
     }
     const [lo, hi] = inputArity(n.kind)
     if (ins.length < lo || ins.length > hi) {
       const msg = n.kind === 'Input' ? 'an Input layer takes no inputs; remove its incoming connections.'
         : hi === Infinity ? `${n.kind} merges branches and needs at least 2 inputs, it has ${ins.length}; connect another branch or delete it.`
           : `${n.kind} takes exactly 1 input, it has ${ins.length}; ${ins.length === 0 ? 'connect a layer to it' : 'merge the branches with Add or Concatenate first'}.`
-      add(n.id, 'input-count', msg)
+      const key = n.kind === 'Input' ? 'inputTakesNone' : hi === Infinity ? 'mergeNeedsTwo' : ins.length === 0 ? 'oneInputConnect' : 'oneInputMerge'
+      add(n.id, 'input-count', msg, key, { kind: n.kind, count: ins.length })
     }
   }
 
@@ -425,13 +457,13 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
     // Only nodes that reach themselves are on the cycle; the rest are merely downstream of it.
     for (const id of left) {
       const path = findCycle(id, byId, left)
-      if (path) add(id, 'cycle', `"${id}" is part of a cycle (${path.join(' → ')}); a model must flow one way: remove one of these connections.`)
+      if (path) add(id, 'cycle', `"${id}" is part of a cycle (${path.join(' → ')}); a model must flow one way: remove one of these connections.`, 'cycle', { id, path: path.join(' → ') })
     }
   }
 
   // Outputs.
-  if (outputs.length === 0) add(null, 'no-output', 'the model has no output; mark its last layer as the output.')
-  for (const o of outputs) if (!byId.has(o)) add(null, 'unknown-output', `output "${o}" does not exist; mark an existing layer as the output.`)
+  if (outputs.length === 0) add(null, 'no-output', 'the model has no output; mark its last layer as the output.', 'noOutput')
+  for (const o of outputs) if (!byId.has(o)) add(null, 'unknown-output', `output "${o}" does not exist; mark an existing layer as the output.`, 'unknownOutput', { id: o })
 
   // Connectivity: every layer must be fed from the Input and lead to an output.
   const fromInput = new Set<string>()
@@ -452,10 +484,10 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
   }
   for (const n of byId.values()) {
     if (n.kind !== 'Input' && !fromInput.has(n.id) && (n.inputs?.length ?? 0) > 0 && !nodeErr.has(n.id)) {
-      add(n.id, 'disconnected', `"${n.id}" is not connected to the Input; connect its branch to the model or delete it.`)
+      add(n.id, 'disconnected', `"${n.id}" is not connected to the Input; connect its branch to the model or delete it.`, 'disconnected', { id: n.id })
     } else if (toOutput.size > 0 && !toOutput.has(n.id) && !nodeErr.has(n.id)) {
       // (With no valid output everything would be a dead end; the missing output is the one error then.)
-      add(n.id, 'dead-end', `"${n.id}" does not lead to any output; connect it to the layers below or delete it.`)
+      add(n.id, 'dead-end', `"${n.id}" does not lead to any output; connect it to the layers below or delete it.`, 'deadEnd', { id: n.id })
     }
   }
 
@@ -468,11 +500,11 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
     if (n.kind === 'Input') {
       const given = resolveParams(n).shape
       if (given !== undefined && (!Array.isArray(given) || given.length === 0 || !given.every(isPosInt))) {
-        inferred = fail('bad-param', `Input shape must be whole numbers ≥ 1 without the batch axis (got ${JSON.stringify(given)}); clear it to use the dataset's shape.`)
+        inferred = fail('bad-param', `Input shape must be whole numbers ≥ 1 without the batch axis (got ${JSON.stringify(given)}); clear it to use the dataset's shape.`, 'inputShapeBad', { got: String(JSON.stringify(given)) })
       } else if (given && data && (given.length !== data.inputShape.length || given.some((d, i) => d !== data.inputShape[i]))) {
-        inferred = fail('input-shape', `Input shape ${formatShape(given)} differs from the dataset's examples (${formatShape(data.inputShape)}); clear the shape to take the dataset's.`)
+        inferred = fail('input-shape', `Input shape ${formatShape(given)} differs from the dataset's examples (${formatShape(data.inputShape)}); clear the shape to take the dataset's.`, 'inputShapeDiffers', { given: formatShape(given), data: formatShape(data.inputShape) })
       } else if (!given && !data) {
-        inferred = fail('input-shape', 'Input has no shape yet; pick a dataset or set the shape (without the batch axis).')
+        inferred = fail('input-shape', 'Input has no shape yet; pick a dataset or set the shape (without the batch axis).', 'inputNoShape')
       } else {
         inferred = ok([...(given ?? data!.inputShape)])
       }
@@ -485,8 +517,8 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
         inferred = inferNode(n, ins as number[][], data)
       }
     }
-    if (inferred.error) add(n.id, inferred.error.code, inferred.error.message)
-    if (inferred.warning) add(n.id, inferred.warning.code, inferred.warning.message, 'warning')
+    if (inferred.error) add(n.id, inferred.error.code, inferred.error.message, inferred.error.key, inferred.error.params)
+    if (inferred.warning) add(n.id, inferred.warning.code, inferred.warning.message, inferred.warning.key, inferred.warning.params, 'warning')
     shapes.set(id, inferred.shape)
     counts.set(id, { params: inferred.params, trainable: inferred.trainable })
   }
@@ -497,7 +529,7 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
       const shape = shapes.get(o)
       if (!shape || nodeErr.has(o)) continue
       if (shape.length !== 1) {
-        add(o, 'output-rank', `the output is ${formatShape(shape)} per example but the model must give one vector; add Flatten or GlobalAveragePooling before a final Dense.`)
+        add(o, 'output-rank', `the output is ${formatShape(shape)} per example but the model must give one vector; add Flatten or GlobalAveragePooling before a final Dense.`, 'outputRank', { shape: formatShape(shape) })
         continue
       }
       const k = shape[0]!
@@ -506,18 +538,18 @@ export function analyzeGraph(spec: GraphSpec, data?: GraphDatasetInfo): GraphAna
         const c = data.numClasses
         const binarySigmoid = c === 2 && k === 1 && act === 'sigmoid'
         if (!binarySigmoid && k !== c) {
-          add(o, 'output-size', `the output has ${k} unit${k === 1 ? '' : 's'} but the dataset has ${c} classes; set units to ${c}.`)
+          add(o, 'output-size', `the output has ${k} unit${k === 1 ? '' : 's'} but the dataset has ${c} classes; set units to ${c}.`, 'outputClasses', { units: k, classes: c })
         } else if (!binarySigmoid && act !== 'softmax') {
-          add(o, 'output-activation', `a classifier's output must give class probabilities but this one ends in ${act}; set its activation to softmax.`)
+          add(o, 'output-activation', `a classifier's output must give class probabilities but this one ends in ${act}; set its activation to softmax.`, 'outputSoftmax', { act })
         }
       } else {
         const t = data.numTargets ?? 1
         if (act === 'softmax') {
-          add(o, 'output-activation', 'softmax forces the outputs to sum to 1, which cannot fit regression targets; set the activation to linear.')
+          add(o, 'output-activation', 'softmax forces the outputs to sum to 1, which cannot fit regression targets; set the activation to linear.', 'softmaxRegression')
         } else if (k !== t) {
-          add(o, 'output-size', `the output has ${k} unit${k === 1 ? '' : 's'} but the dataset has ${t} regression target${t === 1 ? '' : 's'}; set units to ${t}.`)
+          add(o, 'output-size', `the output has ${k} unit${k === 1 ? '' : 's'} but the dataset has ${t} regression target${t === 1 ? '' : 's'}; set units to ${t}.`, 'outputTargets', { units: k, targets: t })
         } else if (act === 'sigmoid' || act === 'tanh') {
-          add(o, 'output-activation', `a ${act} output can only reach ${act === 'sigmoid' ? '0…1' : '-1…1'}; use linear unless the targets are scaled to that range.`, 'warning')
+          add(o, 'output-activation', `a ${act} output can only reach ${act === 'sigmoid' ? '0…1' : '-1…1'}; use linear unless the targets are scaled to that range.`, 'outputRange', { act, range: act === 'sigmoid' ? '0…1' : '-1…1' }, 'warning')
         }
       }
     }
