@@ -24,6 +24,14 @@ export interface TPEOptions {
   multivariate?: boolean
   /** Treat running trials as bad (worst) observations so parallel workers spread out. Default false. */
   constantLiar?: boolean
+  /**
+   * Score continuous kernels by their true density N(x; μ, σ)/mass (Optuna ≥ 3.5). Default false:
+   * as Optuna 3.1–3.4, whose truncated-normal log-pdf left out the −log σ term (fixed upstream in
+   * 3.5), so each kernel counts with its shape only — wide kernels (the prior, sparse regions) weigh
+   * more in l(x)/g(x). The quality goals quote Optuna 3.1, and on Branin / Hartmann-6 the 3.1 form
+   * has the lower regret (BENCHMARKS.md). Quantized dimensions use cell masses either way.
+   */
+  normalizedKernels?: boolean
 }
 
 /** Optuna's default gamma: the best min(⌈0.1·n⌉, 25) trials form l(x). */
@@ -56,7 +64,8 @@ interface CatDim {
 }
 type Dim = NumDim | CatDim
 
-function dimOf(p: ParamSpec): Dim {
+/** The estimator's view of a parameter (exported for the estimator's unit tests). */
+export function dimOf(p: ParamSpec): Dim {
   if (p.kind === 'categorical') return { type: 'cat', param: p, k: p.choices.length }
   if (p.kind === 'discrete') {
     // An ordered list is modelled on its index axis: neighbours in the list are neighbours here.
@@ -98,18 +107,26 @@ function fromObs(d: Dim, x: number): ParamValue {
  * distances in the univariate case, Scott-like `0.2·n^(−1/(d+4))·range` in the multivariate
  * case, then the "magic clip" to [range / min(100, 1 + components), range]). Categorical
  * kernels put weight 1 on the observed choice plus priorWeight / (n + 1) on every choice.
+ * Continuous kernels are scored as Optuna 3.1 does unless `normalizedKernels` (see {@link TPEOptions}).
+ * Exported for unit tests; the sampler is the public interface.
  */
-class ParzenEstimator {
+export class ParzenEstimator {
   readonly logW: number[]
   readonly mus: number[][] = []
   readonly sigmas: number[][] = []
   readonly catLogP: number[][][] = []
+  /** Whether continuous kernels include −log σ (a true density) or not (Optuna 3.1's form). */
+  private readonly logSigmaTerm: boolean
 
   constructor(
     readonly dims: Dim[],
     obs: number[][],
-    o: Required<Pick<TPEOptions, 'priorWeight' | 'considerPrior' | 'considerMagicClip' | 'considerEndpoints' | 'multivariate'>> & { weights: (n: number) => number[] }
+    o: Required<Pick<TPEOptions, 'priorWeight' | 'considerPrior' | 'considerMagicClip' | 'considerEndpoints' | 'multivariate'>> & {
+      weights: (n: number) => number[]
+      normalizedKernels?: boolean
+    }
   ) {
+    this.logSigmaTerm = o.normalizedKernels === true
     const n = obs.length
     const considerPrior = o.considerPrior || n === 0
     const w = o.weights(n).slice(0, n)
@@ -203,7 +220,7 @@ class ParzenEstimator {
           const mu = this.mus[j]![c] as number
           const sg = this.sigmas[j]![c] as number
           const norm = logNormMass((d.low - mu) / sg, (d.high - mu) / sg)
-          if (d.half === undefined) s += normLogPdf((x - mu) / sg) - Math.log(sg) - norm
+          if (d.half === undefined) s += normLogPdf((x - mu) / sg) - (this.logSigmaTerm ? Math.log(sg) : 0) - norm
           else {
             // Mass of the value's cell, cell edges taken in original units then transformed.
             const v = d.param.kind === 'discrete' ? x : d.log ? Math.exp(x) : x
@@ -270,7 +287,8 @@ export class TPESampler implements Sampler {
       considerMagicClip: options.considerMagicClip ?? true,
       considerEndpoints: options.considerEndpoints ?? false,
       multivariate: options.multivariate ?? false,
-      constantLiar: options.constantLiar ?? false
+      constantLiar: options.constantLiar ?? false,
+      normalizedKernels: options.normalizedKernels ?? false
     }
   }
 

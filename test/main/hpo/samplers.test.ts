@@ -4,7 +4,7 @@ import { GridSampler, enumerateGrid } from '../../../main/hpo/samplers/gridSampl
 import { GPSampler } from '../../../main/hpo/samplers/gpSampler'
 import { QMCSampler } from '../../../main/hpo/samplers/qmcSampler'
 import { RandomSampler } from '../../../main/hpo/samplers/randomSampler'
-import { TPESampler, defaultGamma, defaultWeights } from '../../../main/hpo/samplers/tpeSampler'
+import { ParzenEstimator, TPESampler, defaultGamma, defaultWeights, dimOf } from '../../../main/hpo/samplers/tpeSampler'
 import { Sobol } from '../../../main/hpo/sobol'
 import { checkParams, type Params, type SearchSpace } from '../../../main/hpo/space'
 import { Study } from '../../../main/hpo/study'
@@ -57,6 +57,28 @@ describe('TPE', () => {
     expect(w[0]).toBeCloseTo(1 / 30)
     expect(w[4]).toBeCloseTo(1)
     expect(w.slice(5)).toEqual(new Array(25).fill(1))
+  })
+  it('Parzen estimator: bandwidths and log-likelihood of a hand-computed case (Optuna 3.1 form and true density)', () => {
+    // One observation 0.5 on [0, 2], prior N(1, 2): sorted centres 0.5, 1 between endpoints 0, 2.
+    // Neighbour rule (endpoints not considered): σ = 1 − 0.5 = 0.5 for both, then the magic clip
+    // raises it to range / min(100, 1 + 2 kernels) = 2/3; the prior keeps σ = range = 2.
+    // Mixture weights 1 : priorWeight 1 → ½ each. Truncation masses: Φ(2.25) − Φ(−0.75) =
+    // 0.761148175, Φ(0.5) − Φ(−0.5) = 0.382924923. At x = 0.5, Optuna 3.1 (no −log σ):
+    // log ½(φ(0)/0.761148 + φ(−0.25)/0.382925) = −0.265328788; true density (÷σ per kernel):
+    // log ½(1.5·φ(0)/0.761148 + ½·φ(−0.25)/0.382925) = −0.437663487. At x = 1.8: −0.653902275 / −1.206796151.
+    const dims = [dimOf({ name: 'x', kind: 'float', low: 0, high: 2 })]
+    const o = { priorWeight: 1, considerPrior: true, considerMagicClip: true, considerEndpoints: false, multivariate: false, weights: defaultWeights }
+    const optuna31 = new ParzenEstimator(dims, [[0.5]], o)
+    expect(optuna31.mus[0]).toEqual([0.5, 1])
+    expect(optuna31.sigmas[0]![0]).toBeCloseTo(2 / 3, 12)
+    expect(optuna31.sigmas[0]![1]).toBe(2)
+    expect(optuna31.logW.map(Math.exp)).toEqual([0.5, 0.5])
+    const [a31, b31] = optuna31.logPdf([[0.5], [1.8]])
+    expect(a31).toBeCloseTo(-0.265328788, 6)
+    expect(b31).toBeCloseTo(-0.653902275, 6)
+    const [aN, bN] = new ParzenEstimator(dims, [[0.5]], { ...o, normalizedKernels: true }).logPdf([[0.5], [1.8]])
+    expect(aN).toBeCloseTo(-0.437663487, 6)
+    expect(bN).toBeCloseTo(-1.206796151, 6)
   })
   it('is random for the first nStartupTrials, then concentrates near good values', () => {
     const space: SearchSpace = { params: [{ name: 'x', kind: 'float', low: -10, high: 10 }] }
