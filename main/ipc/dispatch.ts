@@ -95,7 +95,7 @@ export function createDispatcher(handlers: Handlers) {
       const handler = handlers[c] as (a: unknown) => unknown
       return { ok: true, value: await handler(parsed.data) }
     } catch (e) {
-      if (e instanceof StudioError) return { ok: false, error: { code: e.code, message: e.message } }
+      if (e instanceof StudioError) return { ok: false, error: { code: e.code, message: e.message, ...(e.detail ? { key: e.detail.key, params: e.detail.params } : {}) } }
       log.error(`${c} failed`, e)
       return { ok: false, error: { code: 'internal', message: `${c} failed: ${e instanceof Error ? e.message : String(e)}` } }
     }

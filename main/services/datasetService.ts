@@ -220,7 +220,7 @@ export class DatasetService {
       w.on('message', (m: WorkerReply) => {
         if (settled) return
         if (m.type === 'inspected') { settled = true; resolve(m.result) }
-        else if (m.type === 'error') { settled = true; reject(new StudioError('invalid_argument', m.error.message)) }
+        else if (m.type === 'error') { settled = true; reject(new StudioError('invalid_argument', m.error.message, m.error.key ? { key: m.error.key, params: m.error.params ?? {} } : undefined)) }
       })
       w.on('error', (e) => { if (!settled) { settled = true; reject(new StudioError('internal', `Inspect failed: ${e.message}`)) } })
       w.on('exit', () => { clearTimeout(timer); if (!settled) { settled = true; reject(new StudioError('internal', 'Inspect ended without an answer.')) } })

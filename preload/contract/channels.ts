@@ -207,7 +207,9 @@ export type ErrorCode =
   | 'invalid_argument' | 'not_found' | 'conflict' | 'unavailable' | 'unauthorized' | 'internal'
 
 /** How every result crosses a process or network boundary: never a raw stack. */
-export type Envelope<T> = { ok: true; value: T } | { ok: false; error: { code: ErrorCode; message: string } }
+export type Envelope<T> = { ok: true; value: T } | { ok: false; error: EnvelopeError }
+/** A failed call: code and English message; `key` + `params` (optional) let the UI say it in the person's language. */
+export interface EnvelopeError { code: ErrorCode; message: string; key?: string; params?: Record<string, string | number> }
 
 /** Something to release: returned by `on`. */
 export interface Disposable { dispose(): void }

@@ -10,7 +10,11 @@ import { getBridge } from './bridge'
 /** An error answered by main (or the connection): `code` is for code, `message` for people. */
 export class ApiError extends Error {
   override readonly name = 'ApiError'
-  constructor(readonly code: ErrorCode, message: string, readonly channel: string) {
+  constructor(
+    readonly code: ErrorCode, message: string, readonly channel: string,
+    /** Which sentence the message is, and its values (import errors from inspect), for the UI's language. */
+    readonly key?: string, readonly params?: Record<string, string | number>
+  ) {
     super(message)
   }
 }
@@ -26,7 +30,7 @@ export const api = {
     }
     if (!env || typeof env !== 'object') throw new ApiError('internal', `No answer for ${channel}.`, channel)
     if (env.ok) return env.value
-    throw new ApiError(env.error.code, env.error.message, channel)
+    throw new ApiError(env.error.code, env.error.message, channel, env.error.key, env.error.params)
   },
   /** Subscribes to a pushed event; returns the unsubscribe function. */
   on<E extends EventChannel>(event: E, listener: (payload: Events[E]) => void): () => void {

@@ -20,7 +20,11 @@ export type ImportStage = 'closed' | 'reading' | 'uploading' | 'inspecting' | 'r
 /** A problem the dialog shows: a typed import error from the backend, or a request that failed. */
 export type ImportFailure =
   | { kind: 'import'; error: ImportErrorInfo; warnings: ImportWarning[] }
-  | { kind: 'request'; code: string; message: string; step: 'read' | 'upload' | 'inspect' | 'import' }
+  | {
+    kind: 'request'; code: string; message: string; step: 'read' | 'upload' | 'inspect' | 'import'
+    /** An importer's sentence key and values (inspect failures), for saying it in the UI's language. */
+    key?: string; params?: Record<string, string | number>
+  }
 
 /** A job as the jobs indicator lists it. */
 export interface JobView {
@@ -79,7 +83,10 @@ export const useImports = defineStore('imports', () => {
   }
 
   function requestFailure(err: unknown, step: 'read' | 'upload' | 'inspect' | 'import'): ImportFailure {
-    return { kind: 'request', code: err instanceof ApiError ? err.code : 'internal', message: errorMessage(err), step }
+    return {
+      kind: 'request', code: err instanceof ApiError ? err.code : 'internal', message: errorMessage(err), step,
+      ...(err instanceof ApiError && err.key ? { key: err.key, params: err.params ?? {} } : {})
+    }
   }
 
   /** Starts from a drop or a pick: uploads when needed, then inspects. */
