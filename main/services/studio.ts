@@ -318,7 +318,7 @@ export class StudioCore {
             if (this.runs.finish(id, m.status, Date.now(), error, d?.step ?? null)) this.emitChange(id)
           },
           onNotice: (m) => {
-            const notice = { code: m.code, message: m.message, at: Date.now() }
+            const notice = { code: m.code, message: m.message, at: Date.now(), ...(m.key ? { key: m.key, params: m.params ?? {} } : {}) }
             try { appendNotice(runDir, notice) } catch (e) { log.warn(`run ${id}: could not store a notice`, e) }
             this.hub.emit('runs:didNotice', { runId: id, notice })
           },

@@ -118,7 +118,8 @@ async function main(): Promise<void> {
         // Say so when the engine's threads really change (not for single-thread kernels or libtensorflow).
         if (r.before > 0 && r.after !== r.before) {
           channel.send({ v: PROTOCOL_VERSION, type: 'notice', code: 'threads',
-            message: `The studio engine now uses ${r.after} thread${r.after === 1 ? '' : 's'} (was ${r.before}): ${r.after < r.before ? 'another run started and the cores are shared' : 'another run ended'}.` })
+            message: `The studio engine now uses ${r.after} thread${r.after === 1 ? '' : 's'} (was ${r.before}): ${r.after < r.before ? 'another run started and the cores are shared' : 'another run ended'}.`,
+            key: r.after < r.before ? 'threadsShared' : 'threadsFreed', params: { after: r.after, before: r.before } })
         }
       } else process.env[THREADS_ENV] = String(msg.threads)
       return

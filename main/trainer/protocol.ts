@@ -109,6 +109,9 @@ export interface NoticeMessage {
   /** 'threads': the host changed this run's share of the cores (another run started or ended). */
   code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions' | 'threads'
   message: string
+  /** Which sentence `message` is (renderer i18n `notices.<key>`) and its values, for the UI's language. */
+  key?: string
+  params?: Record<string, string | number>
 }
 /** Weight distributions and first-layer filters of an epoch were written to `path` (JSON, see toolbox/distributions.ts). */
 export interface DistributionsMessage { v: typeof PROTOCOL_VERSION; type: 'distributions'; epoch: number; step: number; path: string }

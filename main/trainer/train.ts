@@ -184,8 +184,10 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
   const classification = header.task === 'classification'
   const tb = resolveToolbox(config, header.task)
   const feeds: TfjsFeed[] = []
-  const notice = (code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions', message: string): void =>
-    send({ v: PROTOCOL_VERSION, type: 'notice', code, message })
+  const notice = (
+    code: 'engine' | 'optimizer_state' | 'early_stopping' | 'restored_best' | 'distributions', message: string,
+    key?: string, params: Record<string, string | number> = {}
+  ): void => send({ v: PROTOCOL_VERSION, type: 'notice', code, message, ...(key ? { key, params } : {}) })
 
   const { model, paramCount } = await withCode('model', 'model', () => buildCompiledModel(config, header))
     .catch((e: unknown) => { train.close(); val?.close(); throw e })
@@ -246,7 +248,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         if (engineSlots) return 'the checkpoint holds the studio engine\'s optimizer state, and this run trains on TF.js'
         return resumeWithSlots && model.optimizer ? loadOptimizerState(model.optimizer, resume.checkpointDir) : 'the checkpoint has no optimizer state'
       })
-      if (optimizerProblem) notice('optimizer_state', `Resumed from epoch ${resume.epoch} with fresh optimizer state: ${optimizerProblem}.`)
+      if (optimizerProblem) notice('optimizer_state', `Resumed from epoch ${resume.epoch} with fresh optimizer state: ${optimizerProblem}.`, 'optimizerFresh', { epoch: resume.epoch, detail: optimizerProblem })
     }
 
     const loop = fast || loopReasons.length === 0 ? null : new ToolboxLoop({
@@ -429,7 +431,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
         const v = valueOf(stopper.metric)
         if (v === undefined && !monitorFallbackSaid) {
           monitorFallbackSaid = true
-          notice('early_stopping', `Early stopping monitors ${stopper.metric}, which this run does not log; it never triggers.`)
+          notice('early_stopping', `Early stopping monitors ${stopper.metric}, which this run does not log; it never triggers.`, 'earlyStopNoMetric', { metric: stopper.metric })
         }
         if (stopper.offer(v, epoch)) {
           wait = 0
@@ -472,7 +474,7 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
           const file = writeDistributions(model, req.runDir, epoch, step, probe)
           send({ v: PROTOCOL_VERSION, type: 'distributions', epoch, step, path: file })
         } catch (e) {
-          notice('distributions', `Weight distributions of epoch ${epoch} could not be written: ${e instanceof Error ? e.message : String(e)}`)
+          notice('distributions', `Weight distributions of epoch ${epoch} could not be written: ${e instanceof Error ? e.message : String(e)}`, 'distributionsFailed', { epoch, detail: e instanceof Error ? e.message : String(e) })
         }
         const dMs = performance.now() - d0
         if (fitMs > 0 && dMs > 0.03 * fitMs) distEvery = Math.min(100, Math.ceil(dMs / (0.03 * fitMs)))
@@ -486,7 +488,8 @@ export async function runTraining(req: TrainRequest, hooks: TrainHooks): Promise
           else if (rs?.best?.dir && rs.best.epoch === stopper.bestEpoch) { loadCheckpointWeights(model, rs.best.dir); restored = true }
         }
         earlyStopped = { epoch, bestEpoch: stopper.bestEpoch, monitor: stopper.metric, best: stopper.best, restored }
-        notice('early_stopping', `Early stopping after epoch ${epoch}: ${stopper.metric} did not improve for ${es.patience} epoch${es.patience === 1 ? '' : 's'} (best ${stopper.best.toPrecision(4)} at epoch ${stopper.bestEpoch})${restored ? '; the best epoch\'s weights were restored' : ''}.`)
+        notice('early_stopping', `Early stopping after epoch ${epoch}: ${stopper.metric} did not improve for ${es.patience} epoch${es.patience === 1 ? '' : 's'} (best ${stopper.best.toPrecision(4)} at epoch ${stopper.bestEpoch})${restored ? '; the best epoch\'s weights were restored' : ''}.`,
+          restored ? 'earlyStoppedRestored' : 'earlyStopped', { epoch, metric: stopper.metric, patience: es.patience, best: stopper.best.toPrecision(4), bestEpoch: stopper.bestEpoch })
         break
       }
       if (model.stopTraining || hooks.signal?.aborted) { stopped = epoch < config.epochs; break }

@@ -281,6 +281,9 @@ export const CheckpointInfoSchema = z.object({
 export const RunNoticeSchema = z.object({
   code: z.string(),
   message: z.string(),
+  /** Which sentence `message` is (i18n `notices.<key>`) and its values, for the UI's language. */
+  key: z.string().optional(),
+  params: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
   /** Date.now() when main received it. */
   at: z.number()
 })

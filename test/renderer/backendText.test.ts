@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest'
 import { createI18n } from 'vue-i18n'
 import en from '../../renderer/src/i18n/en'
 import ko from '../../renderer/src/i18n/ko'
-import { fallbackReasonText, graphIssueText, importErrorText, skipReasonText } from '../../renderer/src/lib/backendText'
+import { fallbackReasonText, graphIssueText, importErrorText, noticeText, skipReasonText } from '../../renderer/src/lib/backendText'
 import { analyzeGraph, type GraphNode, type GraphSpec } from '../../preload/contract/model'
 import type { ImportErrorInfo } from '../../preload/contract/types'
 
@@ -22,7 +22,7 @@ const te = (k: string) => g.te(k)
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
 
 type Group = Record<string, string>
-function expectBoth(group: 'importErrors' | 'skipReasons' | 'graphIssues' | 'fallbackReasons', keys: Iterable<string>): void {
+function expectBoth(group: 'importErrors' | 'skipReasons' | 'graphIssues' | 'fallbackReasons' | 'notices', keys: Iterable<string>): void {
   const e = (en as unknown as Record<string, Group>)[group]!
   const k = (ko as unknown as Record<string, Group>)[group]!
   for (const key of keys) {
@@ -79,6 +79,15 @@ describe('every key main sends has English and Korean text', () => {
     expect(codes.size).toBeGreaterThanOrEqual(12)
     expectBoth('fallbackReasons', codes)
   })
+
+  it('trainer notices (every notice key in main/trainer/train.ts and entry.ts)', () => {
+    const s = src('main/trainer/train.ts') + src('main/trainer/entry.ts')
+    const keys = new Set<string>()
+    for (const m of s.matchAll(/`,\s*(?:restored \? )?'(\w+)'(?: : '(\w+)')?, \{/g)) { keys.add(m[1]!); if (m[2]) keys.add(m[2]) }
+    for (const m of s.matchAll(/key: r\.after < r\.before \? '(\w+)' : '(\w+)'/g)) { keys.add(m[1]!); keys.add(m[2]!) }
+    expect([...keys].sort()).toEqual(Object.keys(en.notices).sort())
+    expectBoth('notices', keys)
+  })
 })
 
 describe('values are filled in', () => {
@@ -101,7 +110,7 @@ describe('values are filled in', () => {
     expect(skipReasonText({ name: 'a/y.png', reason: 'not a readable image' }, t, te, 'ko')).toBe('not a readable image')
   })
   it('every Korean message renders with no placeholder left when given its values', () => {
-    for (const group of ['importErrors', 'skipReasons', 'graphIssues', 'fallbackReasons'] as const) {
+    for (const group of ['importErrors', 'skipReasons', 'graphIssues', 'fallbackReasons', 'notices'] as const) {
       for (const [key, msg] of Object.entries((ko as unknown as Record<string, Group>)[group]!)) {
         const params = Object.fromEntries(placeholders(msg).map((p) => [p, `<${p}>`]))
         const out = t(`${group}.${key}`, params)
@@ -141,6 +150,15 @@ describe('composer issues from analyzeGraph', () => {
   it('an issue without a key still gets the pattern translation or the Korean headline', () => {
     const old = { nodeId: 'x', code: 'bad-param' as const, severity: 'error' as const, message: 'something new the patterns do not know' }
     expect(graphIssueText(old, old.message, t, te, 'ko')).toBe(`${ko.composer.issues['bad-param']} — ${old.message}`)
+  })
+})
+
+describe('trainer notices', () => {
+  it('the thread share in Korean with both numbers; English keeps the trainer\'s sentence', () => {
+    const n = { code: 'threads', at: 1, message: 'The studio engine now uses 1 thread (was 2): another run started and the cores are shared.', key: 'threadsShared', params: { after: 1, before: 2 } }
+    expect(noticeText(n, t, te, 'ko')).toBe('스튜디오 엔진이 이제 스레드 1개를 씁니다(이전 2개). 다른 실행이 시작되어 코어를 나눠 씁니다.')
+    expect(noticeText(n, t, te, 'en')).toBe(n.message)
+    expect(noticeText({ code: 'engine', at: 2, message: 'old notice' }, t, te, 'ko')).toBe('old notice')
   })
 })
 

@@ -149,6 +149,15 @@ export default {
     hintGpu: 'For GPU training, run “npm install {gpuPkg}” on Linux x64 or Windows x64 with an NVIDIA GPU (driver ≥ 450), CUDA 11.2 and cuDNN 8.1.',
     hintNode: 'For much faster training, run “npm install {nodePkg}” where it can download libtensorflow; with an NVIDIA GPU, “npm install {gpuPkg}”.'
   },
+  notices: {
+    optimizerFresh: 'Resumed from epoch {epoch} with fresh optimizer state: {detail}.',
+    earlyStopNoMetric: 'Early stopping monitors {metric}, which this run does not log; it never triggers.',
+    distributionsFailed: 'Weight distributions of epoch {epoch} could not be written: {detail}',
+    earlyStopped: 'Early stopping after epoch {epoch}: {metric} did not improve for {patience} epochs (best {best} at epoch {bestEpoch}).',
+    earlyStoppedRestored: 'Early stopping after epoch {epoch}: {metric} did not improve for {patience} epochs (best {best} at epoch {bestEpoch}); the best epoch’s weights were restored.',
+    threadsShared: 'The studio engine now uses {after} threads (was {before}): another run started and the cores are shared.',
+    threadsFreed: 'The studio engine now uses {after} threads (was {before}): another run ended.'
+  },
   skipReasons: {
     notImageName: 'not an image file (by its name); skipped',
     emptyClassFolder: 'no images in this folder; not a class',

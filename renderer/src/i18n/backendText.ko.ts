@@ -146,6 +146,15 @@ const ko: typeof en = {
     hintGpu: 'GPU로 학습하려면 NVIDIA GPU(드라이버 450 이상), CUDA 11.2, cuDNN 8.1이 있는 Linux x64 또는 Windows x64에서 “npm install {gpuPkg}”를 실행하세요.',
     hintNode: '훨씬 빠르게 학습하려면 libtensorflow를 내려받을 수 있는 곳에서 “npm install {nodePkg}”를 실행하세요. NVIDIA GPU가 있으면 “npm install {gpuPkg}”.'
   },
+  notices: {
+    optimizerFresh: '에포크 {epoch}에서 재개했지만 옵티마이저 상태는 새로 시작합니다: {detail}.',
+    earlyStopNoMetric: '조기 종료가 감시하는 {metric}을(를) 이 실행은 기록하지 않으므로 조기 종료가 일어나지 않습니다.',
+    distributionsFailed: '에포크 {epoch}의 가중치 분포를 쓰지 못했습니다: {detail}',
+    earlyStopped: '에포크 {epoch} 후 조기 종료: {metric}이(가) {patience} 에포크 동안 나아지지 않았습니다(최고 {best}, 에포크 {bestEpoch}).',
+    earlyStoppedRestored: '에포크 {epoch} 후 조기 종료: {metric}이(가) {patience} 에포크 동안 나아지지 않았습니다(최고 {best}, 에포크 {bestEpoch}). 최고 에포크의 가중치를 되돌렸습니다.',
+    threadsShared: '스튜디오 엔진이 이제 스레드 {after}개를 씁니다(이전 {before}개). 다른 실행이 시작되어 코어를 나눠 씁니다.',
+    threadsFreed: '스튜디오 엔진이 이제 스레드 {after}개를 씁니다(이전 {before}개). 다른 실행이 끝났습니다.'
+  },
   skipReasons: {
     notImageName: '이름으로 보아 이미지 파일이 아니라 건너뜀',
     emptyClassFolder: '이 폴더에 이미지가 없어 클래스가 아님',

@@ -5,7 +5,7 @@
  * in another locale it shows the i18n message `<group>.<key>` filled with those values (numbers
  * grouped for the locale), and main's English sentence when it has no such message.
  */
-import type { BackendInfo, ImportErrorInfo, SkippedFile } from '../../../preload/contract/types'
+import type { BackendInfo, ImportErrorInfo, RunNotice, SkippedFile } from '../../../preload/contract/types'
 import type { GraphIssue } from '../../../preload/contract/model'
 import { issueText } from './issueText'
 
@@ -63,4 +63,9 @@ export function fallbackReasonText(info: Pick<BackendInfo, 'fallbackReason' | 'f
   const coded = info?.fallbackReasons
   if (locale === 'en' || !coded?.length || !coded.every((r) => te(`fallbackReasons.${r.code}`))) return english
   return coded.map((r) => t(`fallbackReasons.${r.code}`, r.params)).join('; ')
+}
+
+/** A trainer notice (early stopping, fresh optimizer state, the thread share changed). */
+export function noticeText(n: RunNotice, t: T, te: Te, locale: string): string {
+  return codedText('notices', n.key, n.params, n.message, t, te, locale, false)
 }

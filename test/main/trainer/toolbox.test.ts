@@ -158,6 +158,10 @@ describe('training toolbox', () => {
     expect(done.earlyStopped).toBeDefined()
     expect(done.epochsDone).toBe(done.earlyStopped!.bestEpoch + 2)
     expect(r.of('notice').some((n) => n.code === 'early_stopping')).toBe(true)
+    // Keyed for the UI's language, with the numbers in it.
+    expect(r.of('notice').find((n) => n.code === 'early_stopping')).toMatchObject({
+      key: 'earlyStoppedRestored', params: { epoch: done.epochsDone, metric: 'epoch/val_loss', patience: 2, bestEpoch: done.earlyStopped!.bestEpoch }
+    })
   })
 
   it('checkpoints every N epochs plus the best, with optimizer state and state.json', async () => {
@@ -378,6 +382,7 @@ describe('training toolbox', () => {
     const rest = await train(suggestedConfig(s, { epochs: 3, optimizer: 'adamw' }), s.dir, { runDir: dir, resumeFrom: { checkpointDir: ck.path, epoch: 2, step: ck.step } })
     const n = rest.of('notice').find((m) => m.code === 'optimizer_state')!
     expect(n.message).toMatch(/fresh optimizer state: the checkpoint holds the studio engine's optimizer state/)
+    expect(n).toMatchObject({ key: 'optimizerFresh', params: { epoch: 2 } })
     expect(rest.of('done')[0]).toMatchObject({ status: 'completed', epochsDone: 3 })
   })
 })
