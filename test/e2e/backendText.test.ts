@@ -3,7 +3,8 @@
  * Backend sentences in Korean, end to end in Debian Chromium against browser mode: an import
  * error from the import job (a ragged CSV: file, line, fields found and expected), one from
  * inspect (a text file with no data rows), and a composer error that only the analysis's key+params
- * can translate (Conv1D on image input, with the Reshape it suggests). Screenshots of each.
+ * can translate (Conv1D on image input, with the Reshape it suggests), and a trainer notice
+ * (early stopping) in the run view. Screenshots of each.
  */
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -103,4 +104,24 @@ describe('backend sentences in Korean', () => {
       .toMatch(/^Conv1D needs a 2-D input \(steps×channels\) but gets 28×28×1 \(3-D\)/)
     expect(pageErrors).toEqual([])
   }, 120_000)
+
+  it('a run that stops early: the trainer\'s notice in Korean in the run view', async () => {
+    await openIn('ko', 'light', '#/new')
+    await page.getByTestId('new-run-form').waitFor({ timeout: 30_000 })
+    await page.locator('#f-datasetId').selectOption('iris')
+    await page.locator('#f-epochs').fill('60')
+    await page.locator('#f-learningRate').fill('0.5')
+    await page.getByTestId('sec-early').locator('summary').click()
+    await page.getByTestId('t-earlyStopping').check()
+    await page.getByTestId('t-esPatience').fill('2')
+    await page.getByTestId('start-run').click()
+    await page.getByTestId('run-notices').waitFor({ timeout: 120_000 })
+    const text = (await page.getByTestId('run-notices').textContent()) ?? ''
+    console.info('notice:', text)
+    expect(text).toMatch(/에포크 \d+ 후 조기 종료: \S+이\(가\) 2 에포크 동안 나아지지 않았습니다\(최고 [\d.]+, 에포크 \d+\)/)
+    await page.evaluate(() => { document.scrollingElement?.scrollTo(0, 0); document.querySelector('main')?.scrollTo(0, 0) })
+    await page.getByTestId('run-notices').scrollIntoViewIfNeeded()
+    await page.screenshot({ path: path.join(shots, 'run-notice-ko-light.png') })
+    expect(pageErrors).toEqual([])
+  }, 180_000)
 })
