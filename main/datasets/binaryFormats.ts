@@ -61,7 +61,8 @@ export function pairIdx(arrays: IdxArray[]): IdxPair[] {
     const s = splitFromName(a.file.name) ?? 'all'
     const g = groups.get(s) ?? {}
     const role = a.shape.length === 1 ? 'labels' : 'images'
-    if (g[role]) throw new ImportError('bad_option', `${a.file.name} and ${g[role]!.file.name} both look like the ${s === 'all' ? '' : `${s} `}${role}; drop one images file and one labels file per split.`, { file: a.file.name })
+    if (g[role]) throw new ImportError('bad_option', `${a.file.name} and ${g[role]!.file.name} both look like the ${s === 'all' ? '' : `${s} `}${role}; drop one images file and one labels file per split.`, { file: a.file.name },
+      detail('idxDuplicate', { file: a.file.name, other: g[role]!.file.name }))
     g[role] = a
     groups.set(s, g)
   }
@@ -69,7 +70,8 @@ export function pairIdx(arrays: IdxArray[]): IdxPair[] {
   for (const [s, g] of groups) {
     if (!g.images || !g.labels) {
       const have = (g.images ?? g.labels)!
-      throw new ImportError('count_mismatch', `${have.file.name}: no matching ${g.images ? 'labels (idx1)' : 'images (idx3)'} file for the ${s === 'all' ? '' : `${s} `}set; drop images and labels together.`, { file: have.file.name })
+      throw new ImportError('count_mismatch', `${have.file.name}: no matching ${g.images ? 'labels (idx1)' : 'images (idx3)'} file for the ${s === 'all' ? '' : `${s} `}set; drop images and labels together.`, { file: have.file.name },
+        detail(g.images ? 'idxNoLabels' : 'idxNoImages', { file: have.file.name }))
     }
     if (g.images.shape[0] !== g.labels.shape[0]) {
       throw new ImportError('count_mismatch', `${g.images.file.name} has ${g.images.shape[0]!.toLocaleString('en')} images but ${g.labels.file.name} has ${g.labels.shape[0]!.toLocaleString('en')} labels; they must match one to one.`, { file: g.labels.file.name }, detail('idxCount', { images: g.images.file.name, imageCount: g.images.shape[0]!, labels: g.labels.file.name, labelCount: g.labels.shape[0]! }))
@@ -77,7 +79,7 @@ export function pairIdx(arrays: IdxArray[]): IdxPair[] {
     pairs.push({ split: s === 'all' ? null : (s as 'train' | 'test'), images: g.images, labels: g.labels })
   }
   const shapes = new Set(pairs.map((p) => p.images.shape.slice(1).join('x')))
-  if (shapes.size > 1) throw new ImportError('count_mismatch', `The image files have different shapes (${[...shapes].join(', ')}); train and test images must be the same size.`)
+  if (shapes.size > 1) throw new ImportError('count_mismatch', `The image files have different shapes (${[...shapes].join(', ')}); train and test images must be the same size.`, {}, detail('idxShapes', { shapes: [...shapes].join(', ') }))
   pairs.sort((a, b) => (a.split === 'test' ? 1 : 0) - (b.split === 'test' ? 1 : 0))
   return pairs
 }
@@ -125,7 +127,7 @@ export async function readCifar(files: SourceFile[]): Promise<CifarBatch[]> {
     }
     out.push({ file: f, split: splitFromName(f.name), data, count, labelBytes: lb })
   }
-  if (new Set(out.map((b) => b.labelBytes)).size > 1) throw new ImportError('format_mismatch', 'CIFAR-10 and CIFAR-100 batches were dropped together; import one of them.')
+  if (new Set(out.map((b) => b.labelBytes)).size > 1) throw new ImportError('format_mismatch', 'CIFAR-10 and CIFAR-100 batches were dropped together; import one of them.', {}, detail('cifarMixed'))
   out.sort((a, b) => (a.split === 'test' ? 1 : 0) - (b.split === 'test' ? 1 : 0) || a.file.name.localeCompare(b.file.name))
   return out
 }
@@ -153,18 +155,18 @@ export function parseNpy(name: string, b: Uint8Array, headerOnly = false): NpyAr
   const major = buf[6]!
   const hlen = major === 1 ? buf.readUInt16LE(8) : buf.length >= 12 ? buf.readUInt32LE(8) : -1
   const hstart = major === 1 ? 10 : 12
-  if (hlen < 0 || buf.length < hstart + hlen) throw new ImportError('truncated', `${name}: the .npy header says ${hlen} bytes but the file ends at offset ${buf.length}.`, { file: name, offset: buf.length })
+  if (hlen < 0 || buf.length < hstart + hlen) throw new ImportError('truncated', `${name}: the .npy header says ${hlen} bytes but the file ends at offset ${buf.length}.`, { file: name, offset: buf.length }, detail('npyHeaderShort', { file: name, expected: hlen, offset: buf.length }))
   const header = buf.toString('latin1', hstart, hstart + hlen)
   const descr = /'descr'\s*:\s*'([^']+)'/.exec(header)?.[1]
   const fortran = /'fortran_order'\s*:\s*True/.test(header)
   const shapeText = /'shape'\s*:\s*\(([^)]*)\)/.exec(header)?.[1]
-  if (!descr || shapeText === undefined) throw new ImportError('bad_magic', `${name}: the .npy header is not readable (${JSON.stringify(header.slice(0, 80))}).`, { file: name, offset: hstart })
-  if (fortran) throw new ImportError('unsupported', `${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray.`, { file: name })
+  if (!descr || shapeText === undefined) throw new ImportError('bad_magic', `${name}: the .npy header is not readable (${JSON.stringify(header.slice(0, 80))}).`, { file: name, offset: hstart }, detail('npyHeaderBad', { file: name, found: JSON.stringify(header.slice(0, 80)) }))
+  if (fortran) throw new ImportError('unsupported', `${name}: Fortran-ordered arrays are not supported; save with np.ascontiguousarray.`, { file: name }, detail('npyFortran', { file: name }))
   const shape = shapeText.split(',').map((s) => s.trim()).filter(Boolean).map(Number)
-  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ImportError('bad_magic', `${name}: bad shape (${shapeText}) in the .npy header.`, { file: name, offset: hstart })
+  if (shape.some((d) => !Number.isInteger(d) || d < 0)) throw new ImportError('bad_magic', `${name}: bad shape (${shapeText}) in the .npy header.`, { file: name, offset: hstart }, detail('npyShape', { file: name, found: shapeText }))
   const count = shape.reduce((a, c) => a * c, 1)
   const m = /^([<>|=])([fiub])(\d+)$/.exec(descr)
-  if (!m) throw new ImportError('unsupported', `${name}: dtype ${descr} is not supported (numbers only: float, int, uint, bool).`, { file: name })
+  if (!m) throw new ImportError('unsupported', `${name}: dtype ${descr} is not supported (numbers only: float, int, uint, bool).`, { file: name }, detail('npyDtype', { file: name, dtype: descr }))
   const [, order, kind, sizeText] = m
   const size = Number(sizeText)
   const start = hstart + hlen
@@ -189,7 +191,7 @@ export function parseNpy(name: string, b: Uint8Array, headerOnly = false): NpyAr
       case 'u2': return (o: number) => big ? body.readUInt16BE(o) : body.readUInt16LE(o)
       case 'u4': return (o: number) => big ? body.readUInt32BE(o) : body.readUInt32LE(o)
       case 'u8': return (o: number) => Number(big ? body.readBigUInt64BE(o) : body.readBigUInt64LE(o))
-      default: throw new ImportError('unsupported', `${name}: dtype ${descr} is not supported.`, { file: name })
+      default: throw new ImportError('unsupported', `${name}: dtype ${descr} is not supported.`, { file: name }, detail('npyDtype', { file: name, dtype: descr }))
     }
   })()
   const data = integer ? new Int32Array(count) : new Float32Array(count)
@@ -216,7 +218,7 @@ export async function readNumpy(files: SourceFile[]): Promise<NpyArray[]> {
       try {
         members = unzipSync(bytes)
       } catch (e) {
-        throw new ImportError('truncated', `${f.name}: the .npz (zip) archive is damaged or cut short (${(e as Error).message}).`, { file: f.name })
+        throw new ImportError('truncated', `${f.name}: the .npz (zip) archive is damaged or cut short (${(e as Error).message}).`, { file: f.name }, detail('npzDamaged', { file: f.name, detail: (e as Error).message }))
       }
       const names = Object.keys(members).filter((n) => n.endsWith('.npy'))
       if (!names.length) throw new ImportError('no_data', `${f.name}: the archive holds no .npy arrays.`, { file: f.name }, detail('npzEmpty', { file: f.name }))
@@ -258,7 +260,8 @@ export function pickArrays(arrays: NpyArray[], choice?: { x?: string; y?: string
     x ??= multi.find((a) => a !== y) ?? arrays.find((a) => a !== y)
   }
   if (!x || !y || x === y) {
-    throw new ImportError('count_mismatch', `Found ${arrays.length} array${arrays.length === 1 ? '' : 's'} (${arrays.map((a) => `${arrayKey(a)} [${a.shape.join(', ')}]`).join(', ')}); a dataset needs a features array and a labels array (name them x and y, or pick them in the dialog).`)
+    throw new ImportError('count_mismatch', `Found ${arrays.length} array${arrays.length === 1 ? '' : 's'} (${arrays.map((a) => `${arrayKey(a)} [${a.shape.join(', ')}]`).join(', ')}); a dataset needs a features array and a labels array (name them x and y, or pick them in the dialog).`, {},
+      detail('arraysPick', { count: arrays.length, arrays: arrays.map((a) => `${arrayKey(a)} [${a.shape.join(', ')}]`).join(', ') }))
   }
   return { train: { x, y }, test: null }
 }

@@ -329,7 +329,8 @@ export async function runJob(req: JobRequest, hooks: JobHooks): Promise<JobResul
       }
       const exShape = picked.train.x.shape.slice(1)
       if (picked.test && picked.test.x.shape.slice(1).join() !== exShape.join()) {
-        throw new ImportError('count_mismatch', `${picked.test.x.name} examples have shape [${picked.test.x.shape.slice(1).join(', ')}], ${picked.train.x.name} [${exShape.join(', ')}]; they must match.`)
+        throw new ImportError('count_mismatch', `${picked.test.x.name} examples have shape [${picked.test.x.shape.slice(1).join(', ')}], ${picked.train.x.name} [${exShape.join(', ')}]; they must match.`, {},
+          detail('arrayShapes', { a: picked.test.x.name, aShape: picked.test.x.shape.slice(1).join(', '), b: picked.train.x.name, bShape: exShape.join(', ') }))
       }
       const size = exShape.reduce((a, b) => a * b, 1)
       const isImage = exShape.length >= 2
