@@ -51,8 +51,10 @@ describe('browser mode', () => {
     await page.reload()
     await page.goto(runUrl.replace(/#.*$/, '#/runs'))
     await page.getByTestId('runs-table').waitFor({ timeout: 30_000 })
+    // The table renders at once; the list arrives with runs:list after the reload.
+    await page.locator('[data-testid="runs-card"][data-loaded="true"]').waitFor({ timeout: 30_000 })
     const rows = page.locator('[data-testid^="run-row-"]')
-    expect(await rows.count()).toBe(1)
+    await expect.poll(() => rows.count(), { timeout: 15_000 }).toBe(1)
     await expect.poll(async () => (await rows.first().textContent()) ?? '').toMatch(/stopped|중지/i)
     await page.screenshot({ path: path.join(shots, 'runs.png') })
     expect(pageErrors).toEqual([])
