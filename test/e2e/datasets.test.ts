@@ -99,6 +99,9 @@ describe('datasets in browser mode', () => {
     await page.getByTestId('dataset-description-edit').click()
     await page.getByTestId('dataset-description-input').fill('Five numbers per row, three classes.')
     await page.getByTestId('dataset-description-input').press('Enter')
+    // The page shows the new text once the server has answered datasets:update (not before).
+    await page.getByText('Five numbers per row, three classes.').waitFor({ timeout: 30_000 })
+    await page.getByRole('heading', { name: 'Renamed e2e' }).waitFor({ timeout: 30_000 })
     // Stored, not just shown: a reload reads them back from the server.
     await page.reload()
     await page.getByRole('heading', { name: 'Renamed e2e' }).waitFor({ timeout: 30_000 })

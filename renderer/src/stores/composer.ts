@@ -315,10 +315,17 @@ export const useComposer = defineStore('composer', () => {
     datasetId.value = draft.datasetId
   }
   let draftTimer: ReturnType<typeof setTimeout> | null = null
+  const flushDraft = (): void => {
+    if (draftTimer) clearTimeout(draftTimer)
+    draftTimer = null
+    writeDraft({ spec: spec.value, name: name.value, source: source.value, datasetId: datasetId.value, savedJson: savedJson.value })
+  }
   watch([spec, name, source, datasetId, savedJson], () => {
     if (draftTimer) clearTimeout(draftTimer)
-    draftTimer = setTimeout(() => writeDraft({ spec: spec.value, name: name.value, source: source.value, datasetId: datasetId.value, savedJson: savedJson.value }), 300)
+    draftTimer = setTimeout(flushDraft, 300)
   })
+  // A reload or a closed window inside the debounce still keeps the last edit.
+  if (typeof window !== 'undefined') window.addEventListener('pagehide', () => { if (draftTimer) flushDraft() })
 
   return {
     spec, namedSpec, selectedId, datasetId, source, name, models, detail, saving, started, dataset, analysis,
