@@ -335,11 +335,16 @@ describe('composer', () => {
     // The composer's draft survives a reload.
     await page.getByTestId('nav-composer').click()
     await expect.poll(kinds).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
-    await page.waitForTimeout(400)
+    expect(await page.getByTestId('model-name').inputValue()).toBe('keras-mlp')
+    // An edit just before the reload, inside the 300 ms debounce: kept, because the draft is
+    // also written on pagehide.
+    await page.getByTestId('model-name').fill('keras-mlp (draft)')
     await page.reload()
     await waitOrDump('layer-probs')
     expect(await kinds()).toEqual(['Input', 'Flatten', 'Dense', 'Dropout', 'Dense'])
-    expect(await page.getByTestId('model-name').inputValue()).toBe('keras-mlp')
+    expect(await page.getByTestId('model-name').inputValue()).toBe('keras-mlp (draft)')
+    // …and still marked as an unsaved change of the saved version.
+    expect(await page.getByTestId('model-version').textContent()).toMatch(/^v\d+\*$/)
     expect(pageErrors).toEqual([])
   }, 120_000)
 })

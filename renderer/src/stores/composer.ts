@@ -311,6 +311,8 @@ export const useComposer = defineStore('composer', () => {
   const draft = readDraft()
   if (draft) {
     load(draft.spec, draft.source, draft.name)
+    // load() names a saved model after its source; the draft's name may be an unsaved edit of it.
+    name.value = draft.name
     savedJson.value = draft.savedJson
     datasetId.value = draft.datasetId
   }
